@@ -1,0 +1,33 @@
+# One-command entry points. Each target creates .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-all lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## Run the main job: the default province, 2018-2028, written to out/demo
+demo: $(STAMP)
+	$(BIN)/coopsim run --years 10 --seed 2018 --out out/demo
+
+## Run the test suite (slow tests excluded; `make test-all` runs them too)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check coopsim tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_model.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
