@@ -1,0 +1,260 @@
+"""Cooperatives: Mesa agents that buy, sell, serve members, borrow and are rated yearly.
+
+A :class:`Cooperative` keeps its own books (m VND). Each month the model first asks it
+for the terms it offers members (:meth:`Cooperative.prepare_month`), households sell,
+and then :meth:`Cooperative.step` settles the month from the households' aggregate
+deliveries. In December :meth:`Cooperative.close_year` allocates profit to funds and
+dividends, builds the year's :class:`~coopsim.scoring.CoopRecord` and is rated.
+
+Balance identity kept at all times::
+
+    cash + assets = debt + charter_capital + dev_fund + reserve_fund + retained
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from coopsim.scoring import CoopClass, CoopRecord, Score, score
+
+__all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "Cooperative", "YearEnd"]
+
+ACTIVE, INACTIVE, DISSOLVED, MERGED = "active", "inactive", "dissolved", "merged"
+STATUSES = (ACTIVE, INACTIVE, DISSOLVED, MERGED)
+_CLASS_CREDIT = {CoopClass.GOOD: 1.0, CoopClass.FAIR: 0.8, CoopClass.AVERAGE: 0.5,
+                 CoopClass.WEAK: 0.2, None: 0.3}
+
+
+@dataclass
+class YearEnd:
+    """What the members' side of the year-end needs from a cooperative."""
+
+    dividend_pool: float
+    score: Score
+    revenue: float
+    profit: float
+
+
+class Cooperative(mesa.Agent):
+    """A cooperative: a business owned by its member households.
+
+    Attributes:
+        idx: dense index (0..n-1) into the model's per-cooperative arrays.
+        commune, district, product: where it is and what it handles.
+        status: one of :data:`STATUSES`.
+        competence: manager competence, 0..1. qualification: 0 untrained, 1 trained,
+            2 university.
+        cash, assets, debt, charter_capital, dev_fund, reserve_fund: books, m VND.
+        members: member households (kept equal to the household store's count).
+        coop_class: class at the last rating (None before the first).
+    """
+
+    def __init__(self, model: mesa.Model, idx: int, commune: int, district: int,
+                 product: int, competence: float, qualification: int, age_months: int = 0):
+        super().__init__(model)
+        self.idx, self.commune, self.district, self.product = idx, commune, district, product
+        self.status = ACTIVE
+        self.age_months = age_months
+        self.competence, self.qualification = competence, qualification
+        self.legal_compliance = min(1.0, 0.5 + 0.5 * competence)
+        self.training_share = 0.3 * competence
+        self.cash = self.assets = self.debt = 0.0
+        self.charter_capital = self.dev_fund = self.reserve_fund = self.retained = 0.0
+        self.loan_payment, self.missed_payments, self.defaulted = 0.0, 0, False
+        self.members = 0
+        self.price = 1.0
+        self.capacity = self.saving = 0.0
+        self.open = False
+        self.benefit_rate = 0.05
+        self.idle_months = 0
+        self.revenue_plan = 1.0
+        self.coop_class: CoopClass | None = None
+        self.last_score: Score | None = None
+        self.ended_step: int | None = None
+        self._reset_year()
+
+    # ---- books ---------------------------------------------------------------
+    @property
+    def equity(self) -> float:
+        """Assets less debt (m VND)."""
+        return self.cash + self.assets - self.debt
+
+    @property
+    def markup(self) -> float:
+        """Premium over spot at which it resells members' produce (relative price)."""
+        p = self.model.params
+        return p.markup_base + p.markup_competence * self.competence
+
+    def balance_gap(self) -> float:
+        """Assets less liabilities, equity and this year's profit so far: always ~0."""
+        liabilities = (self.debt + self.charter_capital + self.dev_fund + self.reserve_fund
+                       + self.retained + self.revenue_y - self.costs_y)
+        return self.cash + self.assets - liabilities
+
+    @property
+    def operating_capital(self) -> float:
+        """Cash and assets at work (m VND, at least 0)."""
+        return max(self.cash + self.assets, 0.0)
+
+    def _reset_year(self) -> None:
+        self.revenue_y = self.costs_y = self.offered_y = self.capacity_y = 0.0
+        self.member_benefit_y = 0.0
+        self.open_months_y = 0
+
+    def _book(self, inflow: float, outflow: float, expense: float) -> None:
+        """Move cash and book profit: income ``inflow``, payments ``outflow``."""
+        self.cash += inflow - outflow
+        self.costs_y += expense
+
+    # ---- monthly cycle -----------------------------------------------------------
+    def prepare_month(self, ref_price: float) -> None:
+        """Set this month's terms from last month's spot price of its product."""
+        p = self.model.params
+        self.open = self.status == ACTIVE and self.cash > 0 and self.members > 0
+        self.price = ref_price * (1.0 + p.pass_through * self.markup)
+        self.capacity = p.handling_turnover * self.operating_capital if self.open else 0.0
+        self.saving = p.input_saving * 2.0 * self.competence if self.open else 0.0
+
+    def step(self) -> None:
+        """Settle the month: resell members' produce, collect fees, pay costs and loans."""
+        if self.status not in (ACTIVE, INACTIVE):
+            return
+        self.age_months += 1
+        if self.status == INACTIVE:
+            return
+        m, p, i = self.model, self.model.params, self.idx
+        s, world = m.sales, m.world
+        resale = world.pay(s.coop_bought_qty[i] * m.spot[self.product] * (1 + self.markup),
+                           "coop_sales")
+        fees = s.coop_service_fees[i]
+        paid = s.coop_paid[i]
+        service_cost = world.receive(fees * (1 - p.service_margin), "coop_inputs")
+        overhead = world.receive((p.overhead_base + p.overhead_per_member * self.members)
+                                 * (1 - p.overhead_competence * self.competence), "coop_overhead")
+        interest = world.receive(self.debt * p.interest_rate / 12.0, "interest")
+        depreciation = self.assets * p.depreciation / 12.0
+        self.assets -= depreciation
+        self._book(resale + fees, paid + service_cost + overhead + interest,
+                   paid + service_cost + overhead + interest + depreciation)
+        self.revenue_y += resale + fees
+        self.offered_y += s.coop_offered[i]
+        self.capacity_y += self.capacity
+        self.open_months_y += int(self.open)
+        self._repay()
+        self.idle_months = 0 if resale + fees > 0 else self.idle_months + 1
+        if self.idle_months >= p.inactive_after:
+            self.status = INACTIVE
+
+    def _repay(self) -> None:
+        """Pay the month's loan principal, or count a missed payment; default after 6."""
+        if self.debt <= 0:
+            return
+        due = min(self.debt, self.loan_payment)
+        if self.cash >= due:
+            self.model.world.receive(due, "loan_repaid")
+            self.cash -= due
+            self.debt -= due
+            self.missed_payments = 0
+            return
+        self.missed_payments += 1
+        if self.missed_payments >= 6:
+            self.model.world.flows["loan_written_off"] += self.debt
+            self.retained += self.debt  # the write-off is a gain for the cooperative
+            self.debt, self.loan_payment, self.defaulted = 0.0, 0.0, True
+
+    # ---- yearly cycle ------------------------------------------------------------
+    def close_year(self, year: int, satisfied: float, participating: float,
+                   cell_households: int) -> YearEnd:
+        """Allocate the year's profit, rate the cooperative and plan the next year.
+
+        Args:
+            satisfied: members' mean satisfaction mapped to 0..1.
+            participating: share of members who delivered produce this year.
+            cell_households: households of its product in its commune.
+        """
+        p, rng = self.model.params, self.model.rng
+        profit = self.revenue_y - self.costs_y
+        funds = profit > 0 and rng.random() < p.fund_compliance * self.legal_compliance
+        dev = p.dev_fund_rate * profit if funds else 0.0
+        res = p.reserve_fund_rate * profit if funds else 0.0
+        pool = max(profit - dev - res, 0.0) * p.dividend_share if profit > 0 else 0.0
+        pool = min(pool, max(self.cash, 0.0))
+        self.dev_fund += dev
+        self.reserve_fund += res
+        self.retained += profit - dev - res - pool
+        rec = self._record(profit, pool, dev, res, satisfied, participating, cell_households)
+        rated = score(rec, year, self.model.weights)
+        self.last_score = rated
+        if rated.coop_class is not None:
+            self.coop_class = rated.coop_class
+        revenue = self.revenue_y
+        self._plan_next_year(rng)
+        self._reset_year()
+        return YearEnd(dividend_pool=pool, score=rated, revenue=revenue, profit=profit)
+
+    def _record(self, profit: float, pool: float, dev: float, res: float, satisfied: float,
+                participating: float, cell_households: int) -> CoopRecord:
+        """The year's figures in the form the official scoring reads."""
+        p, rng = self.model.params, self.model.rng
+        n = max(self.members, 1)
+        self.commended = bool(self.coop_class == CoopClass.GOOD
+                              and rng.random() < p.commendation_rate)
+        self.sanctioned = bool(rng.random() < p.sanction_rate * (1 - self.legal_compliance))
+        disputes = int(rng.poisson(p.dispute_rate * (1.0 - satisfied)))
+        return CoopRecord(
+            age_months=self.age_months, revenue=max(self.revenue_y, 0.0),
+            revenue_plan=max(self.revenue_plan, 1.0), profit=profit, members=self.members,
+            income_per_member=(self.member_benefit_y + pool) / n,
+            dev_fund_share=p.dev_fund_rate if dev > 0 else 0.0,
+            reserve_fund_share=p.reserve_fund_rate if res > 0 else 0.0,
+            member_price_advantage=p.pass_through * self.markup if self.open_months_y else 0.0,
+            services_use_share=self.open_months_y / 12.0,
+            operating_capital=self.operating_capital, indivisible_assets=self.assets,
+            member_satisfaction=satisfied, commended=self.commended,
+            sanctioned=self.sanctioned, manager_qualification=self.qualification,
+            legal_compliance=self.legal_compliance, disputes=disputes,
+            member_participation=participating, training_share=self.training_share,
+            community_impact=min(1.0, self.members / max(cell_households, 1)),
+            uses_technology=self.assets >= 1000.0)
+
+    def _plan_next_year(self, rng: np.random.Generator) -> None:
+        """Learn, set next year's revenue plan, and seek a loan if capacity binds."""
+        p = self.model.params
+        self.competence = float(np.clip(
+            self.competence + p.competence_drift + p.competence_noise * rng.standard_normal(),
+            0.0, 1.0))
+        self.revenue_plan = max(self.revenue_y * (1.0 + p.plan_growth), 1.0)
+        utilisation = self.offered_y / self.capacity_y if self.capacity_y > 0 else 0.0
+        if utilisation >= p.invest_utilisation and self.debt <= 0 and not self.defaulted:
+            self._seek_loan(rng)
+
+    def _seek_loan(self, rng: np.random.Generator) -> None:
+        """Ask a bank for an investment loan (approval: access, collateral, class, age)."""
+        p = self.model.params
+        amount = min(0.5 * self.operating_capital, p.loan_to_value * self.assets)
+        if amount <= 1.0:
+            return
+        chance = p.credit_access * _CLASS_CREDIT[self.coop_class]
+        chance *= 1.0 if self.age_months >= 24 else 0.5
+        if rng.random() >= chance:
+            return
+        self.model.world.pay(amount, "loan_granted")
+        self.model.world.receive(amount, "investment")
+        self.debt += amount
+        self.assets += amount
+        self.loan_payment = amount / p.loan_term
+        self.model.loans_granted += 1
+
+    def end(self, status: str) -> None:
+        """Mark the cooperative as no longer operating (it keeps its history)."""
+        self.status, self.open = status, False
+        self.capacity = self.saving = 0.0
+        self.ended_step = self.model.steps
+
+    def __repr__(self) -> str:
+        label = self.coop_class.label if self.coop_class is not None else "unrated"
+        return (f"Cooperative(idx={self.idx}, commune={self.commune}, product={self.product}, "
+                f"status={self.status}, class={label}, members={self.members})")

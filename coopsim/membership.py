@@ -1,0 +1,111 @@
+"""Moves between households and cooperatives: joining, leaving, dividends, dissolution.
+
+Each function changes both sides at once (the household arrays and the cooperative's
+books), so that member counts agree both ways and every payment balances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from coopsim.accounts import World
+from coopsim.cooperative import Cooperative
+from coopsim.households import NO_COOP, HouseholdStore
+
+__all__ = ["dissolve", "join", "leave", "pay_dividends"]
+
+
+def join(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray,
+         targets: np.ndarray, contribution: float) -> None:
+    """Make households ``rows`` members of cooperatives ``targets``; they pay in capital."""
+    if len(rows) == 0:
+        return
+    if np.any(hh.coop[rows] != NO_COOP):
+        raise ValueError("a household may belong to at most one cooperative")
+    hh.coop[rows] = targets
+    hh.cash[rows] -= contribution
+    hh.capital[rows] += contribution
+    hh.satisfaction[rows] = 0.0
+    hh.unhappy[rows] = 0
+    hh.awareness[rows] = 1.0
+    counts = np.bincount(targets, minlength=len(coops))
+    for idx in np.flatnonzero(counts):
+        coop = coops[idx]
+        coop.members += int(counts[idx])
+        coop.cash += contribution * counts[idx]
+        coop.charter_capital += contribution * counts[idx]
+
+
+def leave(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray) -> None:
+    """Members ``rows`` leave; their cooperative refunds their contributed capital."""
+    if len(rows) == 0:
+        return
+    of = hh.coop[rows]
+    refund = np.bincount(of, hh.capital[rows], len(coops))
+    counts = np.bincount(of, minlength=len(coops))
+    hh.cash[rows] += hh.capital[rows]
+    _detach(hh, rows)
+    for idx in np.flatnonzero(counts):
+        coop = coops[idx]
+        coop.members -= int(counts[idx])
+        coop.cash -= refund[idx]
+        coop.charter_capital -= refund[idx]
+
+
+def _detach(hh: HouseholdStore, rows: np.ndarray) -> None:
+    hh.coop[rows] = NO_COOP
+    hh.capital[rows] = 0.0
+    hh.satisfaction[rows] = 0.0
+    hh.unhappy[rows] = 0
+
+
+def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float) -> np.ndarray:
+    """Pay ``pool`` to ``coop``'s members by patronage (by capital if none delivered).
+
+    Returns:
+        The amount each member received, aligned with ``hh.members_of(coop.idx)``.
+    """
+    rows = hh.members_of(coop.idx)
+    if pool <= 0 or len(rows) == 0:
+        return np.zeros(len(rows))
+    basis = hh.patronage[rows]
+    if basis.sum() <= 0:
+        basis = np.maximum(hh.capital[rows], 1e-9)
+    amounts = pool * basis / basis.sum()
+    hh.cash[rows] += amounts
+    coop.cash -= amounts.sum()
+    return amounts
+
+
+def dissolve(hh: HouseholdStore, coop: Cooperative, world: World, status: str,
+             liquidation_value: float = 0.5) -> None:
+    """Wind up ``coop``: sell assets, repay the bank, refund members what is left.
+
+    Assets fetch ``liquidation_value`` of book value; the bank is paid first; members
+    share what remains in proportion to contributed capital; unpaid debts and negative
+    cash are written off by the outside world.
+    """
+    rows = hh.members_of(coop.idx)
+    coop.cash += world.pay(coop.assets * liquidation_value, "liquidation")
+    coop.assets = 0.0
+    repaid = min(max(coop.cash, 0.0), coop.debt)
+    coop.cash -= world.receive(repaid, "loan_repaid")
+    world.flows["loan_written_off"] += coop.debt - repaid
+    coop.debt = 0.0
+    if len(rows) and coop.cash > 0:
+        basis = np.maximum(hh.capital[rows], 1e-9)
+        amounts = coop.cash * basis / basis.sum()
+        hh.cash[rows] += amounts
+        coop.cash -= amounts.sum()
+    if coop.cash != 0.0:  # supplier debts (negative cash) or rounding: the world absorbs it
+        if coop.cash < 0:
+            coop.cash += world.pay(-coop.cash, "written_off")
+        else:
+            coop.cash -= world.receive(coop.cash, "written_off")
+    _detach(hh, rows)
+    hh.trust[rows] *= 0.5
+    coop.members = 0
+    coop.charter_capital = coop.dev_fund = coop.reserve_fund = coop.retained = 0.0
+    coop.end(status)

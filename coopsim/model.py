@@ -1,0 +1,300 @@
+"""The Mesa model of a province's cooperative sector: :class:`CoopModel`.
+
+One step is one month. Each month: spot prices move; cooperatives set their terms;
+households produce and sell (to their cooperative or on the spot market);
+cooperatives settle the month; households update attitudes and join or leave.
+Each December cooperatives close their books and are rated under the official
+classification, insolvent ones are dissolved and new ones may be founded.
+
+The model never imports plotting, UI, scenario or experiment code.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa.datacollection import DataCollector
+
+from coopsim import membership
+from coopsim.accounts import World
+from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE, STATUSES, Cooperative, YearEnd
+from coopsim.households import (
+    CoopArrays,
+    MonthSales,
+    generate_households,
+    sell_month,
+    update_membership,
+)
+from coopsim.params import Params
+from coopsim.province import Province, load_province
+from coopsim.scoring import CoopClass
+from coopsim.world_init import create_initial_coops, draw_founders
+
+__all__ = ["COOP_YEAR_COLUMNS", "CoopModel", "METRICS", "YEARLY_COLUMNS"]
+
+CLASSES = ("good", "fair", "average", "weak")
+METRICS = (
+    "year", "month", *(f"n_{c}" for c in CLASSES), "n_unrated", "weak_share",
+    "good_fair_share", *(f"n_{s}" for s in STATUSES), "members", "membership_rate",
+    "income_member", "income_nonmember", "founded", "dissolved", "loans_active",
+    "loans_granted", "side_selling_rate",
+)
+YEARLY_COLUMNS = [
+    "year", *(f"n_{c}" for c in CLASSES), "n_unrated", "weak_share", "good_fair_share",
+    *(f"n_{s}" for s in STATUSES), "founded", "dissolved", "members", "membership_rate",
+    "income_member", "income_nonmember", "loans_granted", "loans_active", "mean_score",
+]
+COOP_YEAR_COLUMNS = [
+    "year", "coop", "district", "commune", "product", "status", "age_months", "members",
+    "revenue", "profit", "score", "coop_class", "regime", "competence", "cash", "debt",
+]
+
+
+def _metric(model: CoopModel, name: str) -> Any:
+    """DataCollector reporter reading one figure of the step's metrics (picklable)."""
+    return model.metrics[name]
+
+
+class CoopModel(mesa.Model):
+    """A province of households and cooperatives, stepped monthly from January 2018.
+
+    Args:
+        province: a :class:`~coopsim.province.Province`, a path to a province file, or
+            ``None`` for the embedded default (a Quang Binh-like province in 2018).
+        seed: seed of the run (all randomness flows from ``self.rng``/``self.random``).
+        rng: alternatively, a NumPy generator or seed-like (see :class:`mesa.Model`).
+        **params: overrides of :class:`~coopsim.params.Params` (unknown names raise
+            :class:`~coopsim.params.ParameterError` before anything is built).
+
+    Attributes:
+        households: the :class:`~coopsim.households.HouseholdStore`.
+        coops: every cooperative ever created, indexed by ``Cooperative.idx``.
+        world: the outside world's account (markets, suppliers, banks, the state).
+        metrics: this step's figures (what the DataCollector records).
+        snapshots: household array snapshots by step (every ``snapshot_every`` months).
+    """
+
+    def __init__(self, province: Province | str | Path | None = None, *,
+                 seed: int | None = None, rng: Any = None, **params: Any):
+        self.params = Params.from_overrides(params)
+        if not isinstance(province, Province):
+            province = load_province(province)
+        super().__init__(seed=seed, rng=rng)
+        self.province = province
+        self.weights = self.params.scoring_weights()
+        self.world = World()
+        self.households, self.commune_district, self.district_share = generate_households(
+            province, self.params, self.rng)
+        self._n_products = len(province.products)
+        seas = np.array([p.seasonality for p in province.products])
+        self._season = seas / seas.mean(axis=1, keepdims=True)
+        self._cell_size = np.bincount(self.households.cell,
+                                      minlength=len(self.commune_district) * self._n_products)
+        self.spot = np.ones(self._n_products)
+        self.coops: list[Cooperative] = []
+        self.loans_granted = self.founded = self.dissolved = 0
+        self.sales: MonthSales | None = None
+        self.snapshots: dict[int, dict[str, np.ndarray]] = {}
+        create_initial_coops(self)
+        self.datacollector = DataCollector(
+            model_reporters={k: partial(_metric, name=k) for k in METRICS},
+            tables={"yearly": YEARLY_COLUMNS, "coop_years": COOP_YEAR_COLUMNS})
+        self.running = True
+        self._update_metrics(side_selling=0.0)
+        self.datacollector.collect(self)
+        self._snapshot()
+
+    # ---- calendar ------------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        """Calendar year of the last completed step (of the start before any step)."""
+        return self.province.start_year + (self.province.start_month - 2 + self.steps) // 12
+
+    @property
+    def month(self) -> int:
+        """Calendar month (1-12) of the last completed step."""
+        return (self.province.start_month - 2 + self.steps) % 12 + 1
+
+    # ---- helpers for users ---------------------------------------------------------
+    def add_coop(self, commune: int, product: int, competence: float, qualification: int,
+                 age_months: int = 0) -> Cooperative:
+        """Create a cooperative agent with the next dense index."""
+        coop = Cooperative(self, len(self.coops), commune, int(self.commune_district[commune]),
+                           product, competence, qualification, age_months)
+        coop.cell = commune * self._n_products + product
+        self.coops.append(coop)
+        return coop
+
+    def live_coops(self) -> list[Cooperative]:
+        """Cooperatives that are active or inactive (not dissolved or merged)."""
+        return [c for c in self.coops if c.status in (ACTIVE, INACTIVE)]
+
+    def total_money(self) -> float:
+        """Money held by households, cooperatives and the world (constant over a run)."""
+        return float(self.households.cash.sum() + sum(c.cash for c in self.coops)
+                     + self.world.cash)
+
+    # ---- the monthly step ----------------------------------------------------------
+    def step(self) -> None:
+        """Advance one month."""
+        month0 = self.month - 1
+        for coop in self.coops:
+            if coop.status == ACTIVE:
+                coop.prepare_month(self.spot[coop.product])
+        self._move_prices()
+        arrays = self._coop_arrays()
+        self.sales = sell_month(self.households, arrays, month0, self.spot, self.params,
+                                self.rng)
+        self.world.pay(self.sales.world_net, "household_trade")
+        if self.coops:
+            self.agents_by_type[Cooperative].do("step")
+        self._book_member_benefits()
+        self._household_month(arrays, month0)
+        if self.month == 12:
+            self._close_year()
+        self._update_metrics(side_selling=self._side_selling_rate())
+        self.datacollector.collect(self)
+        if self.params.snapshot_every and self.steps % self.params.snapshot_every == 0:
+            self._snapshot()
+
+    def _move_prices(self) -> None:
+        """Spot prices follow a mean-reverting log random walk around 1."""
+        p = self.params
+        shock = p.price_volatility * self.rng.standard_normal(self._n_products)
+        log_p = (1 - p.price_reversion) * np.log(self.spot) + shock
+        self.spot = np.exp(log_p)
+
+    def _coop_arrays(self) -> CoopArrays:
+        """Gather the cooperatives' terms into arrays households can index."""
+        cs = self.coops
+        open_ = np.array([c.open for c in cs], bool)
+        rate = np.array([c.benefit_rate for c in cs])
+        best = np.full(len(self._cell_size), -1, np.int32)
+        best_rate = np.full(len(self._cell_size), -np.inf)
+        for c in cs:
+            if c.open and c.benefit_rate > best_rate[c.cell]:
+                best[c.cell], best_rate[c.cell] = c.idx, c.benefit_rate
+        return CoopArrays(open=open_, price=np.array([c.price for c in cs]),
+                          capacity=np.array([c.capacity for c in cs]),
+                          saving=np.array([c.saving for c in cs]), benefit_rate=rate,
+                          best_in_cell=best)
+
+    def _book_member_benefits(self) -> None:
+        """Add members' benefit to their cooperative's year and update its benefit rate."""
+        s, n = self.sales, len(self.coops)
+        benefit = np.bincount(s.of, s.benefit_m, n)
+        expected = np.bincount(s.of, s.output[s.rows], n)
+        for c in self.coops:
+            if c.open and expected[c.idx] > 0:
+                c.member_benefit_y += benefit[c.idx]
+                c.benefit_rate = 0.9 * c.benefit_rate + 0.1 * benefit[c.idx] / expected[c.idx]
+
+    def _household_month(self, arrays: CoopArrays, month0: int) -> None:
+        """Book household income, then apply leaving and joining decisions."""
+        hh, p = self.households, self.params
+        joiners, leavers, saved = update_membership(hh, arrays, self.sales, month0,
+                                                    self._cell_size, p, self.rng)
+        net = float(self.sales.net_income.sum(dtype=np.float64))
+        self.world.receive(net - saved, "consumption")
+        membership.leave(hh, self.coops, leavers)
+        membership.join(hh, self.coops, joiners, arrays.best_in_cell[hh.cell[joiners]],
+                        p.capital_contribution)
+
+    def _side_selling_rate(self) -> float:
+        s = self.sales
+        sold = s.side_sold + s.delivered
+        return s.side_sold / sold if sold > 0 else 0.0
+
+    # ---- the year end --------------------------------------------------------------
+    def _close_year(self) -> None:
+        """Rate every cooperative, pay dividends, dissolve the insolvent, found new ones."""
+        hh, n, year = self.households, len(self.coops), self.year
+        rows = np.flatnonzero(hh.coop >= 0)
+        of = hh.coop[rows]
+        count = np.maximum(np.bincount(of, minlength=n), 1)
+        satisfied = 0.5 + 0.5 * np.bincount(of, hh.satisfaction[rows], n) / count
+        active = np.bincount(of, hh.patronage[rows] > 0, n) / count
+        founded0, dissolved0, loans0 = self.founded, self.dissolved, self.loans_granted
+        for coop in self.live_coops():
+            end = coop.close_year(year, float(satisfied[coop.idx]), float(active[coop.idx]),
+                                  int(self._cell_size[coop.cell]))
+            membership.pay_dividends(hh, coop, end.dividend_pool)
+            self._coop_year_row(coop, end)
+        hh.patronage[:] = 0.0
+        for coop in self.live_coops():
+            if coop.equity < 0:
+                membership.dissolve(hh, coop, self.world, DISSOLVED)
+                self.dissolved += 1
+        self._found_coops()
+        self._update_metrics(side_selling=self._side_selling_rate())
+        self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
+                         self.loans_granted - loans0)
+
+    def _found_coops(self) -> None:
+        """Where enough aware households share a product and no cooperative serves them."""
+        p, hh = self.params, self.households
+        for cell, founders in draw_founders(self):
+            commune, product = divmod(int(cell), self._n_products)
+            coop = self.add_coop(commune, product, float(self.rng.uniform(0.2, 0.6)),
+                                 int(self.rng.choice(3, p=self._qualification_shares())))
+            membership.join(hh, self.coops, founders, np.full(len(founders), coop.idx),
+                            p.capital_contribution)
+            coop.revenue_plan = max(coop.cash, 1.0)
+            self.founded += 1
+
+    def _qualification_shares(self) -> np.ndarray:
+        s = self.province.coops
+        return np.array([s.untrained_share, 1 - s.untrained_share - s.university_share,
+                         s.university_share])
+
+    # ---- records -------------------------------------------------------------------
+    def _update_metrics(self, side_selling: float) -> None:
+        hh = self.households
+        live = self.live_coops()
+        classes = [c.coop_class for c in live]
+        counts = {k.label: sum(1 for x in classes if x == k) for k in CoopClass}
+        rated = sum(counts.values())
+        members = np.flatnonzero(hh.coop >= 0)
+        n_mem, n = len(members), len(hh)
+        inc_members = float(hh.income12[members].sum())
+        inc_all = float(hh.income12.sum())
+        self.metrics = {
+            "year": self.year, "month": self.month,
+            **{f"n_{c}": counts[c] for c in CLASSES}, "n_unrated": len(live) - rated,
+            "weak_share": counts["weak"] / rated if rated else 0.0,
+            "good_fair_share": (counts["good"] + counts["fair"]) / rated if rated else 0.0,
+            **{f"n_{s}": sum(1 for c in self.coops if c.status == s) for s in STATUSES},
+            "members": n_mem, "membership_rate": n_mem / n,
+            "income_member": inc_members / n_mem if n_mem else 0.0,
+            "income_nonmember": (inc_all - inc_members) / (n - n_mem) if n_mem < n else 0.0,
+            "founded": self.founded, "dissolved": self.dissolved,
+            "loans_active": sum(1 for c in live if c.debt > 0),
+            "loans_granted": self.loans_granted, "side_selling_rate": side_selling,
+        }
+
+    def _yearly_row(self, founded: int, dissolved: int, loans: int) -> None:
+        m = self.metrics
+        scores = [c.last_score.total for c in self.live_coops()
+                  if c.last_score is not None and c.last_score.coop_class is not None]
+        row = {k: m[k] for k in YEARLY_COLUMNS if k in m}
+        row.update(founded=founded, dissolved=dissolved, loans_granted=loans,
+                   mean_score=float(np.mean(scores)) if scores else float("nan"))
+        self.datacollector.add_table_row("yearly", row)
+
+    def _coop_year_row(self, coop: Cooperative, end: YearEnd) -> None:
+        rated = end.score
+        label = rated.coop_class.label if rated.coop_class is not None else None
+        self.datacollector.add_table_row("coop_years", {
+            "year": self.year, "coop": coop.idx, "district": coop.district,
+            "commune": coop.commune, "product": self.province.products[coop.product].name,
+            "status": coop.status, "age_months": coop.age_months, "members": coop.members,
+            "revenue": end.revenue, "profit": end.profit, "score": rated.total,
+            "coop_class": label, "regime": rated.regime, "competence": coop.competence,
+            "cash": coop.cash, "debt": coop.debt})
+
+    def _snapshot(self) -> None:
+        self.snapshots[self.steps] = self.households.snapshot()

@@ -1,0 +1,288 @@
+"""Model parameters: declared once, typed, validated and documented.
+
+Every behavioural parameter of the model is a field of :class:`Params` with its
+default, bounds, unit, a one-line meaning and its source (a row of
+``shared/data/vn-coop-facts.md`` or the word *assumed*). The CLI (``--set``), the
+experiment engine and the interactive page all derive their lists from
+:func:`param_specs`; nothing else declares a default.
+
+World data (districts, products, the initial cooperative stock) is not here: it lives
+in the province file (:mod:`coopsim.province`).
+
+The scoring weights that the facts sheet did not give are declared in
+:class:`coopsim.scoring.ScoringWeights` (a leaf module) and inherited, so they are
+ordinary parameters too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coopsim.scoring import ScoringWeights
+
+__all__ = ["ParameterError", "ParamSpec", "Params", "param_specs"]
+
+
+class ParameterError(ValueError):
+    """A parameter name or value was rejected; the message names both."""
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """The declaration of one parameter, as read from :class:`Params`."""
+
+    name: str
+    default: Any
+    type: type
+    lo: float | None
+    hi: float | None
+    unit: str
+    doc: str
+    source: str
+    group: str
+
+
+def _p(default, lo=None, hi=None, *, unit: str, doc: str, source: str, group: str):
+    """Declare one parameter field (used only inside :class:`Params`)."""
+    meta = {"lo": lo, "hi": hi, "unit": unit, "doc": doc, "source": source, "group": group}
+    return field(default=default, metadata=meta)
+
+
+A = "assumed"  # short-hand for parameters the facts sheet does not give
+
+
+@dataclass(frozen=True)
+class Params(ScoringWeights):
+    """All behavioural parameters of the cooperative-development model.
+
+    Construct with keyword arguments (``Params(credit_access=0.5)``) or from a mapping
+    with :meth:`from_overrides`, which also rejects unknown names. Values are checked
+    for type and range on construction.
+    """
+
+    # --- simulation -------------------------------------------------------------
+    scale: float = _p(1.0, 0.001, 1.0, unit="fraction", group="simulation",
+                      doc="fraction of the province's households (and cooperatives) simulated",
+                      source="modelling choice; 1.0 = the ~230,000 households of the province")
+    snapshot_every: int = _p(12, 0, 120, unit="months", group="simulation",
+                             doc="months between household array snapshots (0 = none)",
+                             source="modelling choice")
+
+    # --- households: production and markets -------------------------------------
+    output_sigma: float = _p(0.6, 0.0, 2.0, unit="log-sd", group="households",
+                             doc="dispersion of household production capacity (lognormal)",
+                             source=A)
+    output_noise: float = _p(0.15, 0.0, 1.0, unit="sd", group="households",
+                             doc="month-to-month idiosyncratic output noise (relative)",
+                             source=A)
+    price_volatility: float = _p(0.04, 0.0, 0.5, unit="log-sd/month", group="households",
+                                 doc="monthly volatility of each product's spot price",
+                                 source=A)
+    price_reversion: float = _p(0.1, 0.0, 1.0, unit="1/month", group="households",
+                                doc="mean reversion of spot prices towards 1",
+                                source=A)
+    offer_dispersion: float = _p(0.08, 0.0, 0.5, unit="sd", group="households",
+                                 doc="spread of traders' spot offers to individual households",
+                                 source="assumed; side-selling mechanism of Nguyen et al. 2019, "
+                                        "JASSS 22(3):1 (facts: mechanisms)")
+    loyalty_mean: float = _p(0.05, 0.0, 1.0, unit="relative price", group="households",
+                             doc="mean premium a member forgoes before side-selling",
+                             source="assumed; Nguyen et al. 2019 (facts: mechanisms)")
+    savings_rate: float = _p(0.2, 0.0, 1.0, unit="fraction", group="households",
+                             doc="share of positive net income kept as cash", source=A)
+
+    # --- households: membership --------------------------------------------------
+    awareness_init: float = _p(0.3, 0.0, 1.0, unit="probability", group="membership",
+                               doc="mean initial awareness of cooperatives (non-members)",
+                               source="assumed; directive's diagnosis of weak awareness "
+                                      "(facts: task 1)")
+    awareness_diffusion: float = _p(0.05, 0.0, 1.0, unit="1/month", group="membership",
+                                    doc="rate at which members in the commune raise awareness",
+                                    source=A)
+    review_rate: float = _p(0.08, 0.0, 1.0, unit="1/month", group="membership",
+                            doc="chance a non-member reconsiders joining in a month", source=A)
+    join_threshold: float = _p(0.03, -1.0, 1.0, unit="income share", group="membership",
+                               doc="expected benefit (share of output) at which joining is 50/50",
+                               source=A)
+    join_slope: float = _p(60.0, 0.1, 1000.0, unit="1/income share", group="membership",
+                           doc="steepness of the joining decision", source=A)
+    peer_weight: float = _p(0.05, 0.0, 1.0, unit="income share", group="membership",
+                            doc="benefit-equivalent of all commune peers being members", source=A)
+    capital_contribution: float = _p(2.0, 0.0, 100.0, unit="m VND", group="membership",
+                                     doc="capital a new member contributes", source=A)
+    membership_fee: float = _p(0.12, 0.0, 10.0, unit="m VND/year", group="membership",
+                               doc="yearly membership fee", source=A)
+    exit_patience: int = _p(8, 1, 60, unit="months", group="membership",
+                            doc="months of dissatisfaction before a member leaves", source=A)
+    trust_rate: float = _p(0.1, 0.0, 1.0, unit="1/month", group="membership",
+                           doc="speed at which trust follows experience", source=A)
+
+    # --- cooperatives: business -------------------------------------------------
+    markup_base: float = _p(0.06, 0.0, 1.0, unit="relative price", group="cooperatives",
+                            doc="resale premium over spot of a cooperative with competence 0",
+                            source=A)
+    markup_competence: float = _p(0.10, 0.0, 1.0, unit="relative price", group="cooperatives",
+                                  doc="extra resale premium at competence 1",
+                                  source="assumed size; direction from Pham Tri Minh 2022 "
+                                         "(facts: drivers of performance)")
+    pass_through: float = _p(0.5, 0.0, 1.0, unit="fraction", group="cooperatives",
+                             doc="share of the resale premium paid to members as a better price",
+                             source=A)
+    handling_turnover: float = _p(0.12, 0.0, 2.0, unit="1/month", group="cooperatives",
+                                  doc="produce a cooperative can market per month per m VND of "
+                                      "capital base", source=A)
+    service_fee_rate: float = _p(0.04, 0.0, 0.5, unit="share of output", group="cooperatives",
+                                 doc="input-supply/service sales to members per output",
+                                 source=A)
+    service_margin: float = _p(0.5, 0.0, 1.0, unit="share of service sales", group="cooperatives",
+                               doc="cooperative's margin on input-supply/service sales",
+                               source=A)
+    input_saving: float = _p(0.05, 0.0, 0.5, unit="share of output", group="cooperatives",
+                             doc="members' input cost saving from the services of a "
+                                 "cooperative with manager competence 0.5 (scales with it)",
+                             source="kinhtedothi.vn, mid-2019: input costs 5-10% lower "
+                                    "(facts: national figures)")
+    overhead_base: float = _p(6.0, 0.0, 100.0, unit="m VND/month", group="cooperatives",
+                              doc="fixed running cost of an active cooperative", source=A)
+    overhead_per_member: float = _p(0.02, 0.0, 1.0, unit="m VND/month", group="cooperatives",
+                                    doc="running cost per member", source=A)
+    overhead_competence: float = _p(0.4, 0.0, 1.0, unit="fraction", group="cooperatives",
+                                    doc="overhead saved by a manager of competence 1 vs 0",
+                                    source="assumed size; direction from Pham Tri Minh 2022")
+    depreciation: float = _p(0.08, 0.0, 1.0, unit="1/year", group="cooperatives",
+                             doc="depreciation of indivisible assets", source=A)
+    dev_fund_rate: float = _p(0.2, 0.0, 1.0, unit="share of profit", group="cooperatives",
+                              doc="profit set aside for the development fund",
+                              source="criterion-1 threshold >=20% (facts: classification)")
+    reserve_fund_rate: float = _p(0.05, 0.0, 1.0, unit="share of profit", group="cooperatives",
+                                  doc="profit set aside for the reserve fund",
+                                  source="criterion-1 threshold >=5% (facts: classification)")
+    fund_compliance: float = _p(0.9, 0.0, 1.0, unit="probability", group="cooperatives",
+                                doc="chance a fully law-abiding profitable cooperative sets up "
+                                    "its funds (scaled by its legal compliance)",
+                                source=A)
+    dividend_share: float = _p(0.6, 0.0, 1.0, unit="share of profit", group="cooperatives",
+                               doc="share of profit after funds paid to members by patronage",
+                               source=A)
+    plan_growth: float = _p(0.10, -0.5, 1.0, unit="1/year", group="cooperatives",
+                            doc="revenue plan growth over last year's revenue", source=A)
+    competence_drift: float = _p(0.01, -0.2, 0.2, unit="1/year", group="cooperatives",
+                                 doc="yearly learning-by-doing of managers", source=A)
+    competence_noise: float = _p(0.03, 0.0, 0.5, unit="sd/year", group="cooperatives",
+                                 doc="yearly random change of manager competence", source=A)
+    commendation_rate: float = _p(0.3, 0.0, 1.0, unit="probability", group="cooperatives",
+                                  doc="chance a good cooperative is commended in a year",
+                                  source=A)
+    sanction_rate: float = _p(0.03, 0.0, 1.0, unit="probability/year", group="cooperatives",
+                              doc="chance of an administrative sanction at compliance 0",
+                              source=A)
+    dispute_rate: float = _p(0.5, 0.0, 10.0, unit="disputes/year", group="cooperatives",
+                             doc="expected internal disputes per year at satisfaction 0",
+                             source=A)
+    inactive_after: int = _p(12, 1, 60, unit="months", group="cooperatives",
+                             doc="months without business after which a cooperative is inactive",
+                             source="issue #2 rule (no business for a year)")
+
+    # --- credit -------------------------------------------------------------------
+    credit_access: float = _p(0.15, 0.0, 1.0, unit="probability", group="credit",
+                              doc="approval chance of a fully collateralised, good-class "
+                                  "loan request (the credit lever moves this)",
+                              source="assumed; 2-10% of cooperatives have formal credit "
+                                     "(facts: national figures 2024-25)")
+    loan_to_value: float = _p(0.7, 0.0, 1.0, unit="fraction", group="credit",
+                              doc="largest loan as a share of indivisible assets", source=A)
+    interest_rate: float = _p(0.09, 0.0, 0.5, unit="1/year", group="credit",
+                              doc="interest rate on cooperative loans", source=A)
+    loan_term: int = _p(36, 6, 240, unit="months", group="credit",
+                        doc="repayment period of a loan", source=A)
+    invest_utilisation: float = _p(0.9, 0.0, 1.0, unit="fraction", group="credit",
+                                   doc="capacity utilisation above which a cooperative seeks "
+                                       "a loan to invest", source=A)
+
+    # --- founding -----------------------------------------------------------------
+    min_founders: int = _p(7, 2, 1000, unit="households", group="founding",
+                           doc="aware households of one product a commune needs to found "
+                               "a cooperative",
+                           source="assumed; the 2012 Cooperative Law's minimum of 7 members "
+                                  "(not in the facts sheet)")
+    founding_awareness: float = _p(0.6, 0.0, 1.0, unit="probability", group="founding",
+                                   doc="awareness above which a household may co-found",
+                                   source=A)
+    founding_rate: float = _p(0.02, 0.0, 1.0, unit="probability/year", group="founding",
+                              doc="chance an eligible commune-product cell founds a cooperative "
+                                  "in a year", source=A)
+
+    def __post_init__(self) -> None:
+        """Check every field's type and range, then the scoring weights' sums."""
+        for spec in param_specs().values():
+            value = getattr(self, spec.name)
+            _check_value(spec, value)
+            if spec.type is float:
+                object.__setattr__(self, spec.name, float(value))
+        super().__post_init__()
+
+    @classmethod
+    def from_overrides(cls, overrides: Mapping[str, Any] | None = None) -> Params:
+        """Build parameters from defaults plus ``overrides``, rejecting unknown names.
+
+        Raises:
+            ParameterError: an unknown name (with the closest known name) or a bad value.
+        """
+        overrides = dict(overrides or {})
+        specs = param_specs()
+        for name in overrides:
+            if name not in specs:
+                close = difflib.get_close_matches(name, specs, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise ParameterError(f"unknown parameter '{name}'{hint}")
+        return cls(**overrides)
+
+    def replace(self, **changes: Any) -> Params:
+        """Return a copy with ``changes`` applied (validated like the constructor)."""
+        return Params.from_overrides({**self.to_dict(), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every parameter as a plain ``{name: value}`` dict."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def scoring_weights(self) -> ScoringWeights:
+        """Return the scoring weights part of these parameters."""
+        names = [f.name for f in dataclasses.fields(ScoringWeights)]
+        return ScoringWeights(**{n: getattr(self, n) for n in names})
+
+
+def _check_value(spec: ParamSpec, value: Any) -> None:
+    """Raise :class:`ParameterError` unless ``value`` fits ``spec``'s type and bounds."""
+    ok_type = (isinstance(value, int) and not isinstance(value, bool)) if spec.type is int \
+        else isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok_type:
+        raise ParameterError(
+            f"parameter '{spec.name}' must be {spec.type.__name__}, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(f"parameter '{spec.name}' must be finite, got {value!r}")
+    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
+        raise ParameterError(
+            f"parameter '{spec.name}' = {value!r} is out of range [{spec.lo}, {spec.hi}] "
+            f"({spec.unit})")
+
+
+_SPECS: dict[str, ParamSpec] = {}
+
+
+def param_specs() -> dict[str, ParamSpec]:
+    """Return the declaration of every parameter, keyed by name, in declaration order."""
+    if not _SPECS:
+        for f in dataclasses.fields(Params):
+            meta = f.metadata
+            kind = int if isinstance(f.default, int) else float
+            _SPECS[f.name] = ParamSpec(
+                name=f.name, default=f.default, type=kind,
+                lo=meta.get("lo", 0.0), hi=meta.get("hi", 100.0),
+                unit=meta.get("unit", ""), doc=meta.get("doc", ""),
+                source=meta.get("source", A), group=meta.get("group", "scoring"))
+    return _SPECS

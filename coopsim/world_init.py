@@ -1,0 +1,126 @@
+"""Creating cooperatives: the initial 2018 stock, and founders of new ones.
+
+The province file describes the 2018 stock only in aggregate (cooperatives per
+district, class shares, members, capital, managers' qualifications, credit). This
+module draws individual cooperatives from it. How a class translates into starting
+attributes (:data:`CLASS_PROFILE`) is an assumption, documented in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coopsim import membership
+from coopsim.cooperative import ACTIVE
+from coopsim.households import NO_COOP
+from coopsim.scoring import CoopClass
+
+if TYPE_CHECKING:
+    from coopsim.model import CoopModel
+
+__all__ = ["CLASS_PROFILE", "create_initial_coops", "draw_founders"]
+
+#: Starting attributes by 2017 class (assumed): competence range, and multipliers of the
+#: province's median members and capital, and funds as a share of capital.
+CLASS_PROFILE = {
+    "good": {"competence": (0.75, 0.98), "members": 3.0, "capital": 6.0, "funds": 0.15},
+    "fair": {"competence": (0.55, 0.80), "members": 1.6, "capital": 2.2, "funds": 0.10},
+    "average": {"competence": (0.35, 0.65), "members": 1.0, "capital": 1.0, "funds": 0.05},
+    "weak": {"competence": (0.05, 0.35), "members": 0.4, "capital": 0.3, "funds": 0.0},
+}
+CLASSES = tuple(CLASS_PROFILE)
+
+
+class _CellQueue:
+    """Households grouped by cell in random order, handed out without repetition."""
+
+    def __init__(self, cell: np.ndarray, n_cells: int, rng: np.random.Generator):
+        perm = rng.permutation(len(cell))
+        self.order = perm[np.argsort(cell[perm], kind="stable")]
+        self.start = np.searchsorted(cell[self.order], np.arange(n_cells))
+        self.left = np.bincount(cell, minlength=n_cells)
+
+    def take(self, cell: int, n: int) -> np.ndarray:
+        n = int(min(n, self.left[cell]))
+        end = self.start[cell] + self.left[cell]
+        rows = self.order[end - n:end]
+        self.left[cell] -= n
+        return rows
+
+
+def create_initial_coops(model: CoopModel) -> None:
+    """Draw the province's 2018 cooperatives (at ``model.params.scale``) with members."""
+    prov, rng = model.province, model.rng
+    n_p = len(prov.products)
+    weight = np.array([p.coop_weight for p in prov.products])
+    shares = np.array([prov.coops.class_shares[c] for c in CLASSES])
+    queue = _CellQueue(model.households.cell, len(model._cell_size), rng)
+    for d_idx, district in enumerate(prov.districts):
+        n = round(district.cooperatives * model.district_share[d_idx])
+        communes = np.flatnonzero(model.commune_district == d_idx)
+        cells = (communes[:, None] * n_p + np.arange(n_p)[None, :]).ravel()
+        w = model._cell_size[cells] * np.tile(weight, len(communes))
+        if n == 0 or w.sum() <= 0:
+            continue
+        for cell in rng.choice(cells, size=n, p=w / w.sum()):
+            _initial_coop(model, int(cell), CLASSES[rng.choice(4, p=shares)], queue)
+
+
+def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> None:
+    """One initial cooperative of class ``cls`` in ``cell``, with members and books."""
+    prov, p, rng = model.province, model.params, model.rng
+    stock, prof = prov.coops, CLASS_PROFILE[cls]
+    commune, product = divmod(cell, len(prov.products))
+    age = 12 * int(rng.integers(stock.age_min_years, stock.age_max_years + 1))
+    coop = model.add_coop(commune, product, float(rng.uniform(*prof["competence"])),
+                          int(rng.choice(3, p=model._qualification_shares())), age)
+    target = stock.members_median * prof["members"] * rng.lognormal(0.0, stock.members_sigma)
+    rows = queue.take(cell, max(p.min_founders, round(target)))
+    membership.join(model.households, model.coops, rows, np.full(len(rows), coop.idx),
+                    p.capital_contribution)
+    capital = stock.capital_median * prof["capital"] * rng.lognormal(0.0, stock.capital_sigma)
+    coop.assets = 0.6 * capital
+    coop.cash = max(0.4 * capital, coop.cash)
+    coop.dev_fund, coop.reserve_fund = 0.7 * prof["funds"] * capital, 0.3 * prof["funds"] * capital
+    if rng.random() < stock.with_loan_share:
+        coop.debt = 0.3 * coop.assets
+        coop.loan_payment = coop.debt / p.loan_term
+    coop.retained = (coop.cash + coop.assets - coop.debt - coop.charter_capital
+                     - coop.dev_fund - coop.reserve_fund)
+    coop.coop_class = CoopClass[cls.upper()]
+    coop.revenue_plan = _expected_revenue(model, coop) * rng.uniform(0.8, 1.1)
+    coop.benefit_rate = p.input_saving * 2.0 * coop.competence
+
+
+def _expected_revenue(model: CoopModel, coop) -> float:
+    """A year's revenue expected from members' seasonal output and the capacity limit."""
+    p, prod = model.params, model.province.products[coop.product]
+    month_output = coop.members * prod.output_median / 12.0 * model._season[coop.product]
+    capacity = p.handling_turnover * coop.operating_capital
+    bought = np.minimum(capacity, 0.9 * month_output).sum()
+    return float(bought * (1 + coop.markup) + month_output.sum() * p.service_fee_rate)
+
+
+def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray]]:
+    """Cells where a new cooperative is founded this year, with its founding members.
+
+    A cell (commune x product) qualifies when no active cooperative serves it and at
+    least ``min_founders`` non-member households there are aware (awareness >=
+    ``founding_awareness``), trusting (trust >= 0.5) and can pay the capital
+    contribution; it then founds one with chance ``founding_rate``.
+    """
+    p, hh, rng = model.params, model.households, model.rng
+    eligible = np.flatnonzero((hh.coop == NO_COOP) & (hh.awareness >= p.founding_awareness)
+                              & (hh.trust >= 0.5) & (hh.cash >= p.capital_contribution))
+    counts = np.bincount(hh.cell[eligible], minlength=len(model._cell_size))
+    served = {c.cell for c in model.coops if c.status == ACTIVE}
+    cells = [c for c in np.flatnonzero(counts >= p.min_founders) if c not in served]
+    chosen = [c for c in cells if rng.random() < p.founding_rate]
+    out = []
+    for cell in chosen:
+        rows = eligible[hh.cell[eligible] == cell]
+        size = min(len(rows), 2 * p.min_founders)
+        out.append((int(cell), np.sort(rng.choice(rows, size=size, replace=False))))
+    return out
