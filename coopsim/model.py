@@ -11,6 +11,7 @@ The model never imports plotting, UI, scenario or experiment code.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ class CoopModel(mesa.Model):
         world: the outside world's account (markets, suppliers, banks, the state).
         metrics: this step's figures (what the DataCollector records).
         snapshots: household array snapshots by step (every ``snapshot_every`` months).
+        timings: wall seconds spent per phase (households, cooperatives, collection).
     """
 
     def __init__(self, province: Province | str | Path | None = None, *,
@@ -99,6 +101,7 @@ class CoopModel(mesa.Model):
         self.loans_granted = self.founded = self.dissolved = 0
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
+        self.timings = dict.fromkeys(("households", "cooperatives", "collection"), 0.0)
         create_initial_coops(self)
         self.datacollector = DataCollector(
             model_reporters={k: partial(_metric, name=k) for k in METRICS},
@@ -140,26 +143,37 @@ class CoopModel(mesa.Model):
 
     # ---- the monthly step ----------------------------------------------------------
     def step(self) -> None:
-        """Advance one month."""
+        """Advance one month (wall time per phase accumulates in :attr:`timings`)."""
+        clock = time.perf_counter
+        t0 = clock()
         month0 = self.month - 1
         for coop in self.coops:
             if coop.status == ACTIVE:
                 coop.prepare_month(self.spot[coop.product])
         self._move_prices()
         arrays = self._coop_arrays()
+        t1 = clock()
         self.sales = sell_month(self.households, arrays, month0, self.spot, self.params,
                                 self.rng)
         self.world.pay(self.sales.world_net, "household_trade")
+        t2 = clock()
         if self.coops:
             self.agents_by_type[Cooperative].do("step")
         self._book_member_benefits()
+        t3 = clock()
         self._household_month(arrays, month0)
+        t4 = clock()
         if self.month == 12:
             self._close_year()
+        t5 = clock()
         self._update_metrics(side_selling=self._side_selling_rate())
         self.datacollector.collect(self)
         if self.params.snapshot_every and self.steps % self.params.snapshot_every == 0:
             self._snapshot()
+        t6 = clock()
+        self.timings["cooperatives"] += (t1 - t0) + (t3 - t2) + (t5 - t4)
+        self.timings["households"] += (t2 - t1) + (t4 - t3)
+        self.timings["collection"] += t6 - t5
 
     def _move_prices(self) -> None:
         """Spot prices follow a mean-reverting log random walk around 1."""

@@ -1,0 +1,142 @@
+"""The ``coopsim`` command line.
+
+``coopsim run`` simulates the default (or a given) province and writes tidy CSV tables
+and a provenance record; ``coopsim params`` lists every parameter with its unit,
+bounds and source; ``coopsim province`` writes the default province file to edit.
+Every input is validated before any work starts; a bad one exits with status 2 and a
+message naming the field and value, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from coopsim.params import ParameterError, Params, param_specs
+from coopsim.province import ProvinceError, default_province, load_province, save_province
+
+__all__ = ["main"]
+
+TABLE_COLUMNS = {
+    "year": "year", "n_good": "good", "n_fair": "fair", "n_average": "average",
+    "n_weak": "weak", "n_unrated": "unrated", "weak_share": "weak %", "n_active": "active",
+    "n_inactive": "inactive", "founded": "founded", "dissolved": "dissolved",
+    "members": "members", "membership_rate": "member hh %", "income_member": "inc member",
+    "income_nonmember": "inc non-mem", "loans_granted": "loans",
+}
+
+
+def _parse_set(items: Sequence[str]) -> dict[str, Any]:
+    """Turn ``name=value`` strings into typed overrides (types from the declarations)."""
+    specs, out = param_specs(), {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise ParameterError(f"--set expects name=value, got {item!r}")
+        name = name.strip()
+        if name not in specs:
+            Params.from_overrides({name: None})  # raises with a did-you-mean hint
+        try:
+            out[name] = specs[name].type(raw)
+        except ValueError:
+            raise ParameterError(f"parameter '{name}' must be {specs[name].type.__name__}, "
+                                 f"got {raw!r}") from None
+    return out
+
+
+def yearly_table(yearly: pd.DataFrame) -> str:
+    """Format the yearly figures for the terminal (shares in %)."""
+    t = yearly[[c for c in TABLE_COLUMNS if c in yearly]].copy()
+    for col in ("weak_share", "membership_rate"):
+        t[col] = (100 * t[col]).round(1)
+    for col in ("income_member", "income_nonmember"):
+        t[col] = t[col].round(1)
+    return t.rename(columns=TABLE_COLUMNS).to_string(index=False)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from coopsim.runner import run, validate_run_args
+
+    overrides = _parse_set(args.set)
+    if args.scale is not None:
+        overrides["scale"] = args.scale
+    validate_run_args(args.seed, args.years)
+    Params.from_overrides(overrides)
+    province = load_province(args.province)
+    with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
+              file=sys.stderr) as bar:
+        result = run(overrides, seed=args.seed, years=args.years, province=province,
+                     progress=lambda _: bar.update(1))
+    written = result.write(args.out)
+    print(f"{province.name}: {result.provenance['households']} households, seed {args.seed}")
+    print(yearly_table(result.yearly))
+    print(f"wrote {', '.join(p.name for p in written.values())} to {args.out}")
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    rows = [{"name": s.name, "default": s.default, "range": f"[{s.lo}, {s.hi}]",
+             "unit": s.unit, "group": s.group, "meaning": s.doc, "source": s.source}
+            for s in param_specs().values()]
+    df = pd.DataFrame(rows)
+    if args.markdown:
+        print("| " + " | ".join(df.columns) + " |")
+        print("|" + "---|" * len(df.columns))
+        for row in df.itertuples(index=False):
+            print("| " + " | ".join(str(v) for v in row) + " |")
+    else:
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            print(df.drop(columns=["source"]).to_string(index=False))
+    return 0
+
+
+def _cmd_province(args: argparse.Namespace) -> int:
+    path = save_province(default_province(), args.save)
+    print(f"wrote the default province to {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``coopsim`` command."""
+    parser = argparse.ArgumentParser(prog="coopsim", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="simulate one province and write its tables")
+    r.add_argument("--years", type=int, default=10, help="years to simulate (default 10)")
+    r.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
+    r.add_argument("--scale", type=float, default=None,
+                   help="fraction of households simulated (default 1.0, full scale)")
+    r.add_argument("--province", type=Path, default=None,
+                   help="province file (TOML); default: the embedded Quang Binh 2018")
+    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter (repeatable); see `coopsim params`")
+    r.add_argument("--out", type=Path, required=True, help="output folder")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_cmd_run)
+    p = sub.add_parser("params", help="list every parameter with unit, range and source")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.set_defaults(func=_cmd_params)
+    v = sub.add_parser("province", help="write the default province file to edit")
+    v.add_argument("--save", type=Path, required=True, help="where to write it")
+    v.set_defaults(func=_cmd_province)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``coopsim`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, ProvinceError) as exc:
+        print(f"coopsim: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""One run, start to finish: the pure, picklable seam every front end calls.
+
+:func:`run` validates its inputs before any work, builds a :class:`CoopModel`, steps it
+month by month and returns a :class:`RunResult` (tidy tables plus a provenance record).
+The CLI, notebooks and (later) the experiment engine all call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from coopsim.model import CoopModel
+from coopsim.params import ParameterError, Params
+from coopsim.province import Province, load_province
+
+__all__ = ["RunResult", "provenance", "run", "validate_run_args"]
+
+MAX_YEARS = 100
+
+
+@dataclass
+class RunResult:
+    """The outputs of one run.
+
+    Attributes:
+        monthly: one row per month (and the initial state), the model's figures.
+        yearly: one row per year, after the December rating.
+        coop_years: one row per cooperative and year (score, class, books).
+        provenance: versions, seed, full parameters, province digest, timing.
+    """
+
+    monthly: pd.DataFrame
+    yearly: pd.DataFrame
+    coop_years: pd.DataFrame
+    provenance: dict[str, Any]
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write CSV tables and ``provenance.json`` into ``out_dir``.
+
+        Each file is written to a temporary name and renamed into place, so a crash
+        never leaves a half-written file behind.
+
+        Returns:
+            The path of each file written, by table name.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years}
+        written = {name: _atomic_write(out / f"{name}.csv", df.to_csv(index=False))
+                   for name, df in files.items()}
+        written["provenance"] = _atomic_write(
+            out / "provenance.json", json.dumps(self.provenance, indent=2, default=str))
+        return written
+
+
+def _atomic_write(path: Path, text: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def validate_run_args(seed: Any, years: Any) -> None:
+    """Reject a bad seed or number of years with a message naming the field."""
+    if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
+        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
+    if not isinstance(years, int | np.integer) or isinstance(years, bool) \
+            or not 1 <= years <= MAX_YEARS:
+        raise ParameterError(f"years must be an integer in [1, {MAX_YEARS}], got {years!r}")
+
+
+def provenance(params: Params, province: Province, seed: int, years: int) -> dict[str, Any]:
+    """The record stored with every output: what ran, with what, and when."""
+    from coopsim import __version__
+
+    return {
+        "coopsim": __version__, "mesa": mesa.__version__, "numpy": np.__version__,
+        "pandas": pd.__version__, "python": sys.version.split()[0],
+        "platform": platform.platform(), "seed": int(seed), "years": int(years),
+        "params": params.to_dict(),
+        "province": {"name": province.name, "sha256": province.digest(),
+                     "start_year": province.start_year},
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 10,
+        province: Province | str | Path | None = None,
+        progress: Callable[[int], None] | None = None) -> RunResult:
+    """Simulate ``years`` years of a province and return its tables with provenance.
+
+    Args:
+        overrides: parameter values that differ from the defaults (by name).
+        seed: the run's seed; the same seed gives identical tables.
+        years: number of years (12 monthly steps each) from the province's start.
+        province: a :class:`Province`, a path to a province file, or ``None`` for the
+            embedded default province.
+        progress: called with the number of steps done after each step.
+
+    Raises:
+        ParameterError: a bad parameter name or value, seed or years.
+        ProvinceError: a malformed province file.
+    """
+    validate_run_args(seed, years)
+    params = Params.from_overrides(overrides)
+    if not isinstance(province, Province):
+        province = load_province(province)
+    record = provenance(params, province, seed, years)
+    t0 = time.perf_counter()
+    model = CoopModel(province, seed=int(seed), **params.to_dict())
+    for step in range(12 * years):
+        model.step()
+        if progress is not None:
+            progress(step + 1)
+    record["wall_seconds"] = round(time.perf_counter() - t0, 3)
+    record["households"] = len(model.households)
+    dc = model.datacollector
+    return RunResult(
+        monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
+        yearly=dc.get_table_dataframe("yearly"), coop_years=dc.get_table_dataframe("coop_years"),
+        provenance=record)
