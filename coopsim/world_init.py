@@ -25,7 +25,7 @@ __all__ = ["CLASS_PROFILE", "create_initial_coops", "draw_founders"]
 #: Starting attributes by 2017 class (assumed): competence range, and multipliers of the
 #: province's median members and capital, and funds as a share of capital.
 CLASS_PROFILE = {
-    "good": {"competence": (0.75, 0.98), "members": 3.0, "capital": 6.0, "funds": 0.15},
+    "good": {"competence": (0.75, 0.98), "members": 4.0, "capital": 8.0, "funds": 0.15},
     "fair": {"competence": (0.55, 0.80), "members": 1.6, "capital": 2.2, "funds": 0.10},
     "average": {"competence": (0.35, 0.65), "members": 1.0, "capital": 1.0, "funds": 0.05},
     "weak": {"competence": (0.05, 0.35), "members": 0.4, "capital": 0.3, "funds": 0.0},
@@ -61,11 +61,13 @@ def create_initial_coops(model: CoopModel) -> None:
         n = round(district.cooperatives * model.district_share[d_idx])
         communes = np.flatnonzero(model.commune_district == d_idx)
         cells = (communes[:, None] * n_p + np.arange(n_p)[None, :]).ravel()
-        w = model._cell_size[cells] * np.tile(weight, len(communes))
-        if n == 0 or w.sum() <= 0:
-            continue
-        for cell in rng.choice(cells, size=n, p=w / w.sum()):
-            _initial_coop(model, int(cell), CLASSES[rng.choice(4, p=shares)], queue)
+        product_weight = np.tile(weight, len(communes))
+        for _ in range(n):
+            w = queue.left[cells] * product_weight  # households not yet members there
+            if w.sum() <= 0:
+                break
+            cell = int(rng.choice(cells, p=w / w.sum()))
+            _initial_coop(model, cell, CLASSES[rng.choice(4, p=shares)], queue)
 
 
 def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> None:
@@ -90,7 +92,7 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     coop.retained = (coop.cash + coop.assets - coop.debt - coop.charter_capital
                      - coop.dev_fund - coop.reserve_fund)
     coop.coop_class = CoopClass[cls.upper()]
-    coop.revenue_plan = _expected_revenue(model, coop) * rng.uniform(0.8, 1.1)
+    coop.revenue_plan = _expected_revenue(model, coop) * rng.uniform(0.7, 1.0)
     coop.benefit_rate = p.input_saving * 2.0 * coop.competence
 
 

@@ -1,0 +1,71 @@
+"""The coopsim command line: outputs, provenance, and bad input that writes nothing."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from coopsim.cli import main
+from coopsim.province import default_province, load_province
+
+FAST = ["--scale", "0.03", "--quiet"]
+
+
+def test_run_writes_tables_and_provenance(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--years", "2", "--seed", "4", "--out", str(out), *FAST]) == 0
+    printed = capsys.readouterr().out
+    assert "weak %" in printed and "2019" in printed
+    assert {p.name for p in out.iterdir()} == {"monthly.csv", "yearly.csv", "coop_years.csv",
+                                               "provenance.json"}
+    yearly = pd.read_csv(out / "yearly.csv")
+    assert yearly.year.tolist() == [2018, 2019]
+    assert len(pd.read_csv(out / "monthly.csv")) == 25  # initial state + 24 months
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["seed"] == 4 and prov["params"]["scale"] == 0.03 and prov["mesa"].startswith("3.")
+
+
+def test_set_overrides_reach_the_run(tmp_path):
+    out = tmp_path / "o"
+    main(["run", "--years", "1", "--out", str(out), "--set", "credit_access=0.5",
+          "--set", "exit_patience=3", *FAST])
+    params = json.loads((out / "provenance.json").read_text())["params"]
+    assert params["credit_access"] == 0.5 and params["exit_patience"] == 3
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "credit_acess=0.5"], "unknown parameter 'credit_acess'; did you mean"),
+    (["--set", "credit_access=lots"], "parameter 'credit_access' must be float, got 'lots'"),
+    (["--set", "credit_access=2"], "'credit_access' = 2.0 is out of range"),
+    (["--set", "credit_access"], "--set expects name=value"),
+    (["--years", "0"], "years must be an integer in [1, 100], got 0"),
+    (["--seed", "-1"], "seed must be a non-negative integer, got -1"),
+    (["--scale", "0"], "'scale' = 0.0 is out of range"),
+])
+def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(tmp_path, capsys, args,
+                                                                   message):
+    out = tmp_path / "never"
+    assert main(["run", "--out", str(out), "--quiet", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_malformed_province_file_is_rejected_before_any_output(tmp_path, capsys):
+    bad = tmp_path / "p.toml"
+    bad.write_text('[province]\nname = "x"\n')
+    out = tmp_path / "never"
+    assert main(["run", "--province", str(bad), "--out", str(out), "--quiet"]) == 2
+    assert "province file" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_province_command_writes_a_loadable_copy_of_the_default(tmp_path):
+    path = tmp_path / "qb.toml"
+    assert main(["province", "--save", str(path)]) == 0
+    assert load_province(path) == default_province()
+
+
+def test_params_command_lists_every_parameter(capsys):
+    assert main(["params", "--markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "| credit_access |" in text and "facts" in text
