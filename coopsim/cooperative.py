@@ -48,6 +48,8 @@ class Cooperative(mesa.Agent):
         competence: manager competence, 0..1. qualification: 0 untrained, 1 trained,
             2 university.
         cash, assets, debt, charter_capital, dev_fund, reserve_fund: books, m VND.
+        revenue_12m, profit_12m: the last 12 months' revenue and profit, m VND.
+        income_per_member, member_satisfaction: at the last year end.
         members: member households (kept equal to the household store's count).
         coop_class: class at the last rating (None before the first).
     """
@@ -71,6 +73,8 @@ class Cooperative(mesa.Agent):
         self.benefit_rate = 0.05
         self.idle_months = 0
         self.revenue_plan = 1.0
+        self._revenue_ring, self._profit_ring = [0.0] * 12, [0.0] * 12
+        self.income_per_member = self.member_satisfaction = 0.0
         self.coop_class: CoopClass | None = None
         self.last_score: Score | None = None
         self.ended_step: int | None = None
@@ -83,10 +87,32 @@ class Cooperative(mesa.Agent):
         return self.cash + self.assets - self.debt
 
     @property
+    def processes(self) -> bool:
+        """Whether it has the assets to process produce (not just collect and resell)."""
+        return self.assets >= self.model.params.processing_assets
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """Services it offers members: input supply, marketing, and processing."""
+        return ("input_supply", "marketing", "processing") if self.processes \
+            else ("input_supply", "marketing")
+
+    @property
     def markup(self) -> float:
         """Premium over spot at which it resells members' produce (relative price)."""
         p = self.model.params
-        return p.markup_base + p.markup_competence * self.competence
+        extra = p.processing_markup if self.processes else 0.0
+        return p.markup_base + p.markup_competence * self.competence + extra
+
+    @property
+    def revenue_12m(self) -> float:
+        """Revenue over the last 12 months (m VND)."""
+        return float(sum(self._revenue_ring))
+
+    @property
+    def profit_12m(self) -> float:
+        """Profit over the last 12 months (m VND)."""
+        return float(sum(self._profit_ring))
 
     def balance_gap(self) -> float:
         """Assets less liabilities, equity and this year's profit so far: always ~0."""
@@ -140,6 +166,10 @@ class Cooperative(mesa.Agent):
         self._book(resale + fees, paid + service_cost + overhead + interest,
                    paid + service_cost + overhead + interest + depreciation)
         self.revenue_y += resale + fees
+        slot = self.model.steps % 12
+        self._revenue_ring[slot] = resale + fees
+        self._profit_ring[slot] = resale + fees - (paid + service_cost + overhead + interest
+                                                   + depreciation)
         self.offered_y += s.coop_offered[i]
         self.capacity_y += self.capacity
         self.open_months_y += int(self.open)
@@ -186,6 +216,7 @@ class Cooperative(mesa.Agent):
         self.reserve_fund += res
         self.retained += profit - dev - res - pool
         rec = self._record(profit, pool, dev, res, satisfied, participating, cell_households)
+        self.income_per_member, self.member_satisfaction = rec.income_per_member, satisfied
         rated = score(rec, year, self.model.weights)
         self.last_score = rated
         if rated.coop_class is not None:
@@ -218,7 +249,7 @@ class Cooperative(mesa.Agent):
             legal_compliance=self.legal_compliance, disputes=disputes,
             member_participation=participating, training_share=self.training_share,
             community_impact=min(1.0, self.members / max(cell_households, 1)),
-            uses_technology=self.assets >= 1000.0)
+            uses_technology=self.processes)
 
     def _plan_next_year(self, rng: np.random.Generator) -> None:
         """Learn, set next year's revenue plan, and seek a loan if capacity binds."""

@@ -18,8 +18,8 @@ import numpy as np
 from coopsim.params import Params
 from coopsim.province import Province
 
-__all__ = ["CoopArrays", "Household", "HouseholdStore", "MonthSales", "generate_households", "kept_communes",
-           "sell_month", "update_membership"]
+__all__ = ["CoopArrays", "Household", "HouseholdStore", "MonthSales", "generate_households",
+           "kept_communes", "sell_month", "update_membership"]
 
 NO_COOP = -1
 
@@ -331,14 +331,18 @@ def _joiners(hh: HouseholdStore, coops: CoopArrays, peer: np.ndarray,
     """Non-members who join their cell's best open cooperative this month.
 
     A household reviews its choice with chance ``review_rate`` times its awareness
-    and joins with a logistic chance in its expected benefit (trust times the
-    cooperative's recent benefit rate, plus the peer nudge) against ``join_threshold``.
+    and joins with a logistic chance in its expected net benefit (trust times the
+    cooperative's recent benefit rate, which is net of fees, plus the peer nudge, less
+    the yearly opportunity cost of the capital contribution at ``interest_rate``, all
+    as shares of its yearly output) against ``join_threshold``.
     """
     best = coops.best_in_cell[hh.cell]
     cand = np.flatnonzero((hh.coop < 0) & (best >= 0) & (hh.cash >= params.capital_contribution))
     u = rng.random(len(cand), dtype=np.float32)
     review = params.review_rate * hh.awareness[cand]
     cand, u, review = cand[u < review], u[u < review], review[u < review]
+    capital_cost = params.capital_contribution * params.interest_rate / hh.capacity[cand]
     utility = (hh.trust[cand] * coops.benefit_rate[best[cand]]
-               + params.peer_weight * peer[hh.cell[cand]] - params.join_threshold)
+               + params.peer_weight * peer[hh.cell[cand]] - capital_cost
+               - params.join_threshold)
     return cand[u < review / (1.0 + np.exp(-params.join_slope * utility))]

@@ -133,6 +133,13 @@ class Params(ScoringWeights):
     pass_through: float = _p(0.5, 0.0, 1.0, unit="fraction", group="cooperatives",
                              doc="share of the resale premium paid to members as a better price",
                              source=A)
+    processing_assets: float = _p(1500.0, 0.0, 1e6, unit="m VND", group="cooperatives",
+                                  doc="indivisible assets from which a cooperative runs "
+                                      "processing (and counts as using technology)",
+                                  source=A)
+    processing_markup: float = _p(0.05, 0.0, 1.0, unit="relative price", group="cooperatives",
+                                  doc="extra resale premium of a cooperative that processes",
+                                  source=A)
     handling_turnover: float = _p(0.12, 0.0, 2.0, unit="1/month", group="cooperatives",
                                   doc="produce a cooperative can market per month per m VND of "
                                       "capital base", source=A)

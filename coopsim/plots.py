@@ -1,5 +1,7 @@
-"""Pictures of runs. Each function takes data and an optional matplotlib ``ax`` and
-returns the figure; nothing is shown or saved here (the caller owns paths).
+"""Pictures of runs.
+
+Each function takes data and an optional matplotlib ``ax`` and returns the figure;
+nothing is shown or saved here (the caller owns paths).
 """
 
 from __future__ import annotations

@@ -21,11 +21,11 @@ def summary(overrides: dict | None = None) -> dict:
     res = run({**SETTINGS["overrides"], **(overrides or {})}, seed=SETTINGS["seed"],
               years=SETTINGS["years"])
     last = res.coop_years[res.coop_years.year == res.coop_years.year.max()]
+    last = last[["coop", "members", "revenue", "profit", "score", "coop_class"]]
     return {
         "settings": SETTINGS,
         "yearly": json.loads(res.yearly.to_json(orient="records", double_precision=15)),
-        "final_coops": json.loads(last[["coop", "members", "revenue", "profit", "score",
-                                        "coop_class"]].to_json(orient="records", double_precision=15)),
+        "final_coops": json.loads(last.to_json(orient="records", double_precision=15)),
     }
 
 
@@ -34,7 +34,8 @@ def mismatches(actual, expected, rtol: float = 1e-9, path: str = "") -> list[str
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or actual.keys() != expected.keys():
             return [f"{path}: keys differ"]
-        return [m for k in expected for m in mismatches(actual[k], expected[k], rtol, f"{path}.{k}")]
+        return [m for k in expected
+                for m in mismatches(actual[k], expected[k], rtol, f"{path}.{k}")]
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: lengths differ"]

@@ -78,3 +78,25 @@ def test_counts_by_class_and_status_add_up(small_run):
     live = m["n_active"] + m["n_inactive"]
     assert m["n_good"] + m["n_fair"] + m["n_average"] + m["n_weak"] + m["n_unrated"] == live
     assert live + m["n_dissolved"] + m["n_merged"] == len(small_run.coops)
+
+
+def test_rolling_twelve_month_figures_match_the_year_at_december():
+    model = small_model(seed=9)
+    for _ in range(11):
+        model.step()
+    before = {c.idx: (c.revenue_y, c.revenue_12m) for c in model.coops}
+    model.step()  # December: the year closes
+    for c in model.coops:
+        if c.status == ACTIVE and c.age_months >= 12:
+            assert c.revenue_12m == pytest.approx(before[c.idx][0] + c._revenue_ring[0])
+
+
+def test_processing_needs_assets_and_raises_the_markup():
+    model = small_model(seed=2)
+    coop = model.coops[0]
+    coop.assets = model.params.processing_assets - 1
+    low = coop.markup
+    assert "processing" not in coop.services
+    coop.assets = model.params.processing_assets
+    assert "processing" in coop.services
+    assert coop.markup == pytest.approx(low + model.params.processing_markup)
