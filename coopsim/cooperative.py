@@ -61,8 +61,7 @@ class Cooperative(mesa.Agent):
         self.status = ACTIVE
         self.age_months = age_months
         self.competence, self.qualification = competence, qualification
-        self.legal_compliance = min(1.0, 0.5 + 0.5 * competence)
-        self.training_share = 0.3 * competence
+        self._set_capabilities()
         self.cash = self.assets = self.debt = 0.0
         self.charter_capital = self.dev_fund = self.reserve_fund = self.retained = 0.0
         self.loan_payment, self.missed_payments, self.defaulted = 0.0, 0, False
@@ -79,6 +78,11 @@ class Cooperative(mesa.Agent):
         self.last_score: Score | None = None
         self.ended_step: int | None = None
         self._reset_year()
+
+    def _set_capabilities(self) -> None:
+        """Legal compliance and members reached by training follow manager competence."""
+        self.legal_compliance = min(1.0, 0.5 + 0.5 * self.competence)
+        self.training_share = 0.5 * self.competence
 
     # ---- books ---------------------------------------------------------------
     @property
@@ -130,11 +134,6 @@ class Cooperative(mesa.Agent):
         self.member_benefit_y = 0.0
         self.open_months_y = 0
 
-    def _book(self, inflow: float, outflow: float, expense: float) -> None:
-        """Move cash and book profit: income ``inflow``, payments ``outflow``."""
-        self.cash += inflow - outflow
-        self.costs_y += expense
-
     # ---- monthly cycle -----------------------------------------------------------
     def prepare_month(self, ref_price: float) -> None:
         """Set this month's terms from last month's spot price of its product."""
@@ -145,41 +144,54 @@ class Cooperative(mesa.Agent):
         self.saving = p.input_saving * 2.0 * self.competence if self.open else 0.0
 
     def step(self) -> None:
-        """Settle the month: resell members' produce, collect fees, pay costs and loans."""
+        """Settle the month: resell members' produce, collect fees, pay costs and loans.
+
+        An inactive cooperative has no business and no running costs, but it still
+        pays interest and repayments on its debt and its assets depreciate.
+        """
         if self.status not in (ACTIVE, INACTIVE):
             return
         self.age_months += 1
-        if self.status == INACTIVE:
-            return
         m, p, i = self.model, self.model.params, self.idx
-        s, world = m.sales, m.world
-        resale = world.pay(s.coop_bought_qty[i] * m.spot[self.product] * (1 + self.markup),
-                           "coop_sales")
-        fees = s.coop_service_fees[i]
-        paid = s.coop_paid[i]
-        service_cost = world.receive(fees * (1 - p.service_margin), "coop_inputs")
-        overhead = world.receive((p.overhead_base + p.overhead_per_member * self.members)
-                                 * (1 - p.overhead_competence * self.competence), "coop_overhead")
+        world = m.world
+        resale = fees = paid = service_cost = overhead = 0.0
+        if self.status == ACTIVE:
+            s = m.sales
+            resale = world.pay(s.coop_bought_qty[i] * m.spot[self.product] * (1 + self.markup),
+                               "coop_sales")
+            fees = s.coop_service_fees[i] + s.coop_membership_fees[i]
+            paid = s.coop_paid[i]
+            service_cost = world.receive(s.coop_service_fees[i] * (1 - p.service_margin),
+                                         "coop_inputs")
+            overhead = world.receive((p.overhead_base + p.overhead_per_member * self.members)
+                                     * (1 - p.overhead_competence * self.competence),
+                                     "coop_overhead")
+            self.offered_y += s.coop_offered[i]
+            self.capacity_y += self.capacity
+            self.open_months_y += int(self.open)
         interest = world.receive(self.debt * p.interest_rate / 12.0, "interest")
         depreciation = self.assets * p.depreciation / 12.0
         self.assets -= depreciation
-        self._book(resale + fees, paid + service_cost + overhead + interest,
-                   paid + service_cost + overhead + interest + depreciation)
-        self.revenue_y += resale + fees
-        slot = self.model.steps % 12
-        self._revenue_ring[slot] = resale + fees
-        self._profit_ring[slot] = resale + fees - (paid + service_cost + overhead + interest
-                                                   + depreciation)
-        self.offered_y += s.coop_offered[i]
-        self.capacity_y += self.capacity
-        self.open_months_y += int(self.open)
+        revenue = resale + fees
+        costs = paid + service_cost + overhead + interest + depreciation
+        self.cash += revenue - (costs - depreciation)
+        self.revenue_y += revenue
+        self.costs_y += costs
+        slot = m.steps % 12
+        self._revenue_ring[slot], self._profit_ring[slot] = revenue, revenue - costs
         self._repay()
-        self.idle_months = 0 if resale + fees > 0 else self.idle_months + 1
-        if self.idle_months >= p.inactive_after:
-            self.status = INACTIVE
+        if self.status == ACTIVE:
+            self.idle_months = 0 if revenue > 0 else self.idle_months + 1
+            if self.idle_months >= p.inactive_after:
+                self.status = INACTIVE
+                self.open, self.capacity, self.saving = False, 0.0, 0.0
 
     def _repay(self) -> None:
-        """Pay the month's loan principal, or count a missed payment; default after 6."""
+        """Pay the month's loan principal, or count a missed payment.
+
+        After ``default_after`` missed months in a row the loan defaults and the bank
+        writes it off.
+        """
         if self.debt <= 0:
             return
         due = min(self.debt, self.loan_payment)
@@ -190,7 +202,7 @@ class Cooperative(mesa.Agent):
             self.missed_payments = 0
             return
         self.missed_payments += 1
-        if self.missed_payments >= 6:
+        if self.missed_payments >= self.model.params.default_after:
             self.model.world.flows["loan_written_off"] += self.debt
             self.retained += self.debt  # the write-off is a gain for the cooperative
             self.debt, self.loan_payment, self.defaulted = 0.0, 0.0, True
@@ -210,7 +222,7 @@ class Cooperative(mesa.Agent):
         funds = profit > 0 and rng.random() < p.fund_compliance * self.legal_compliance
         dev = p.dev_fund_rate * profit if funds else 0.0
         res = p.reserve_fund_rate * profit if funds else 0.0
-        pool = max(profit - dev - res, 0.0) * p.dividend_share if profit > 0 else 0.0
+        pool = max(profit - dev - res, 0.0) * p.dividend_share if self.members else 0.0
         pool = min(pool, max(self.cash, 0.0))
         self.dev_fund += dev
         self.reserve_fund += res
@@ -257,6 +269,7 @@ class Cooperative(mesa.Agent):
         self.competence = float(np.clip(
             self.competence + p.competence_drift + p.competence_noise * rng.standard_normal(),
             0.0, 1.0))
+        self._set_capabilities()
         self.revenue_plan = max(self.revenue_y * (1.0 + p.plan_growth), 1.0)
         utilisation = self.offered_y / self.capacity_y if self.capacity_y > 0 else 0.0
         if utilisation >= p.invest_utilisation and self.debt <= 0 and not self.defaulted:

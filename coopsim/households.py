@@ -1,9 +1,10 @@
 """Households: a structure-of-arrays store with synchronous, vectorised monthly rules.
 
 The ~230,000 households of a province are one :class:`HouseholdStore` of NumPy arrays
-(one entry per household) rather than Mesa agents: per-agent Python objects are about
-300x slower for these rules. Every rule reads the start-of-month state and returns the
-changes, which the model then applies (synchronous update). :class:`Household` is a
+(one entry per household) rather than Mesa agents: per-agent Python objects are tens
+of times slower for these rules (``benchmarks/bench_model.py`` measures the ratio).
+Every rule reads the start-of-month state and returns the changes, which the model
+then applies (synchronous update). :class:`Household` is a
 light view onto one row for users who want an agent object.
 
 Money is in million VND (m VND); output is measured as its value at spot price 1.
@@ -38,7 +39,7 @@ class HouseholdStore:
         loyalty: premium a member forgoes before side-selling (relative price).
         coop: index of the cooperative the household belongs to, -1 for none.
         capital: capital contributed to that cooperative, m VND.
-        patronage: value delivered to the cooperative this year, m VND.
+        patronage: quantity delivered to the cooperative this year (value at spot 1).
         unhappy: consecutive dissatisfied months.
         base_output: expected output by calendar month (12 x n), value at spot price 1.
         cost_share: production cost per output of the household's product.
@@ -211,9 +212,11 @@ class MonthSales:
     delivered_m: np.ndarray     # quantity sold to the cooperative
     coop_bought_qty: np.ndarray   # quantity bought
     coop_paid: np.ndarray         # paid to members, m VND
-    coop_service_fees: np.ndarray  # service and membership fees received, m VND
+    coop_service_fees: np.ndarray  # input-service fees received, m VND
+    coop_membership_fees: np.ndarray  # membership fees received, m VND
     coop_offered: np.ndarray      # value members offered, m VND
     side_sold: float            # quantity members sold on the spot market
+    member_output: float        # quantity members of open cooperatives produced
     delivered: float            # quantity members sold to cooperatives
     world_net: float            # spot sales less input purchases: world to households, m VND
 
@@ -248,20 +251,22 @@ def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarr
     offered = np.bincount(c, offered_qty * price, n_coops)
     qty = offered_qty * np.minimum(1.0, coops.capacity / np.maximum(offered, 1e-12))[c]
     mfee = params.membership_fee / 12.0
-    fees = out_m * params.service_fee_rate + mfee
     saving = out_m * coops.saving[c]
     benefit = qty * (price - offer_m) + saving - mfee
     net[rows] += benefit
     paid = np.bincount(c, qty * price, n_coops)
-    service_fees = np.bincount(c, fees, n_coops)
+    service_fees = np.bincount(c, out_m * params.service_fee_rate, n_coops)
+    membership_fees = np.bincount(c, minlength=n_coops) * mfee
     # what households gained beyond what cooperatives paid them net of fees came from
     # (or went to) the outside world: spot sales less input purchases
-    world_net = float(net.sum(dtype=np.float64) - paid.sum() + service_fees.sum())
+    world_net = float(net.sum(dtype=np.float64) - paid.sum() + service_fees.sum()
+                      + membership_fees.sum())
     return MonthSales(
         output=out, net_income=net, rows=rows, of=c, benefit_m=benefit, delivered_m=qty,
         coop_bought_qty=np.bincount(c, qty, n_coops), coop_paid=paid,
-        coop_service_fees=service_fees, coop_offered=offered,
-        side_sold=float(out_m.sum() - offered_qty.sum()), delivered=float(qty.sum()),
+        coop_service_fees=service_fees, coop_membership_fees=membership_fees,
+        coop_offered=offered, side_sold=float(out_m.sum() - offered_qty.sum()),
+        member_output=float(out_m.sum()), delivered=float(qty.sum()),
         world_net=world_net)
 
 
@@ -271,9 +276,10 @@ def update_membership(hh: HouseholdStore, coops: CoopArrays, sales: MonthSales, 
     """Book the month's income and update attitudes; decide who joins and who leaves.
 
     Members' satisfaction follows the benefit they got this month as a share of their
-    output, against ``join_threshold``; members of a cooperative that is not open get
-    no benefit. Households decide on the start-of-month state; the caller applies the
-    moves (capital transfers, member counts) so both sides stay consistent.
+    output, against ``join_threshold`` (smoothed at ``trust_rate``); members of a
+    cooperative that is not open get no benefit. Satisfaction, awareness and trust
+    are updated first, then leaving and joining are decided on them; the caller applies
+    the moves (capital transfers, member counts) so both sides stay consistent.
 
     Returns:
         ``(joiners, leavers, saved)``: row numbers (joiners' target is

@@ -18,14 +18,19 @@ __all__ = ["dissolve", "join", "leave", "pay_dividends"]
 
 
 def join(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray,
-         targets: np.ndarray, contribution: float) -> None:
-    """Make households ``rows`` members of cooperatives ``targets``; they pay in capital."""
+         targets: np.ndarray, contribution: float, pay: bool = True) -> None:
+    """Make households ``rows`` members of cooperatives ``targets``; they pay in capital.
+
+    With ``pay=False`` (members of the initial stock, who paid before the run starts)
+    the contribution is booked as capital and charter capital without moving cash.
+    """
     if len(rows) == 0:
         return
     if np.any(hh.coop[rows] != NO_COOP):
         raise ValueError("a household may belong to at most one cooperative")
     hh.coop[rows] = targets
-    hh.cash[rows] -= contribution
+    if pay:
+        hh.cash[rows] -= contribution
     hh.capital[rows] += contribution
     hh.satisfaction[rows] = 0.0
     hh.unhappy[rows] = 0
@@ -34,24 +39,33 @@ def join(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray,
     for idx in np.flatnonzero(counts):
         coop = coops[idx]
         coop.members += int(counts[idx])
-        coop.cash += contribution * counts[idx]
+        coop.cash += contribution * counts[idx] if pay else 0.0
         coop.charter_capital += contribution * counts[idx]
 
 
 def leave(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray) -> None:
-    """Members ``rows`` leave; their cooperative refunds their contributed capital."""
+    """Members ``rows`` leave; their cooperative refunds their capital as cash allows.
+
+    A cooperative refunds leavers pro rata up to the cash it has; what it cannot pay
+    is forfeited by the members (it moves from charter capital to retained earnings).
+    """
     if len(rows) == 0:
         return
     of = hh.coop[rows]
-    refund = np.bincount(of, hh.capital[rows], len(coops))
+    due = np.bincount(of, hh.capital[rows], len(coops))
     counts = np.bincount(of, minlength=len(coops))
-    hh.cash[rows] += hh.capital[rows]
+    cash = np.array([max(c.cash, 0.0) for c in coops])
+    paid_share = np.minimum(1.0, cash / np.maximum(due, 1e-12))
+    refunds = hh.capital[rows] * paid_share[of]
+    hh.cash[rows] += refunds
+    paid = np.bincount(of, refunds, len(coops))
     _detach(hh, rows)
     for idx in np.flatnonzero(counts):
         coop = coops[idx]
         coop.members -= int(counts[idx])
-        coop.cash -= refund[idx]
-        coop.charter_capital -= refund[idx]
+        coop.cash -= paid[idx]
+        coop.charter_capital -= due[idx]
+        coop.retained += due[idx] - paid[idx]
 
 
 def _detach(hh: HouseholdStore, rows: np.ndarray) -> None:
@@ -61,8 +75,11 @@ def _detach(hh: HouseholdStore, rows: np.ndarray) -> None:
     hh.unhappy[rows] = 0
 
 
-def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float) -> np.ndarray:
+def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float, month: int
+                  ) -> np.ndarray:
     """Pay ``pool`` to ``coop``'s members by patronage (by capital if none delivered).
+
+    Dividends count as the members' income of calendar month ``month`` (0-11).
 
     Returns:
         The amount each member received, aligned with ``hh.members_of(coop.idx)``.
@@ -75,6 +92,8 @@ def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float) -> np.ndar
         basis = np.maximum(hh.capital[rows], 1e-9)
     amounts = pool * basis / basis.sum()
     hh.cash[rows] += amounts
+    hh.income[month, rows] += amounts
+    hh.income12[rows] += amounts
     coop.cash -= amounts.sum()
     return amounts
 

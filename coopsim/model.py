@@ -33,7 +33,7 @@ from coopsim.households import (
 from coopsim.params import Params
 from coopsim.province import Province, load_province
 from coopsim.scoring import CoopClass
-from coopsim.world_init import create_initial_coops, draw_founders
+from coopsim.world_init import create_initial_coops, draw_founders, expected_revenue
 
 __all__ = ["COOP_YEAR_COLUMNS", "CoopModel", "METRICS", "YEARLY_COLUMNS"]
 
@@ -220,13 +220,12 @@ class CoopModel(mesa.Model):
 
     def _side_selling_rate(self) -> float:
         s = self.sales
-        sold = s.side_sold + s.delivered
-        return s.side_sold / sold if sold > 0 else 0.0
+        return s.side_sold / s.member_output if s.member_output > 0 else 0.0
 
     # ---- the year end --------------------------------------------------------------
     def _close_year(self) -> None:
         """Rate every cooperative, pay dividends, dissolve the insolvent, found new ones."""
-        hh, n, year = self.households, len(self.coops), self.year
+        hh, n, year, p = self.households, len(self.coops), self.year, self.params
         rows = np.flatnonzero(hh.coop >= 0)
         of = hh.coop[rows]
         count = np.maximum(np.bincount(of, minlength=n), 1)
@@ -236,12 +235,12 @@ class CoopModel(mesa.Model):
         for coop in self.live_coops():
             end = coop.close_year(year, float(satisfied[coop.idx]), float(active[coop.idx]),
                                   int(self._cell_size[coop.cell]))
-            membership.pay_dividends(hh, coop, end.dividend_pool)
+            membership.pay_dividends(hh, coop, end.dividend_pool, self.month - 1)
             self._coop_year_row(coop, end)
         hh.patronage[:] = 0.0
         for coop in self.live_coops():
             if coop.equity < 0:
-                membership.dissolve(hh, coop, self.world, DISSOLVED)
+                membership.dissolve(hh, coop, self.world, DISSOLVED, p.liquidation_value)
                 self.dissolved += 1
         self._found_coops()
         self._update_metrics(side_selling=self._side_selling_rate())
@@ -257,7 +256,7 @@ class CoopModel(mesa.Model):
                                  int(self.rng.choice(3, p=self._qualification_shares())))
             membership.join(hh, self.coops, founders, np.full(len(founders), coop.idx),
                             p.capital_contribution)
-            coop.revenue_plan = max(coop.cash, 1.0)
+            coop.revenue_plan = max(expected_revenue(self, coop), 1.0)
             self.founded += 1
 
     def _qualification_shares(self) -> np.ndarray:

@@ -120,7 +120,8 @@ class Params(ScoringWeights):
     exit_patience: int = _p(8, 1, 60, unit="months", group="membership",
                             doc="months of dissatisfaction before a member leaves", source=A)
     trust_rate: float = _p(0.1, 0.0, 1.0, unit="1/month", group="membership",
-                           doc="speed at which trust follows experience", source=A)
+                           doc="speed at which trust and members' satisfaction follow "
+                               "experience", source=A)
 
     # --- cooperatives: business -------------------------------------------------
     markup_base: float = _p(0.06, 0.0, 1.0, unit="relative price", group="cooperatives",
@@ -140,7 +141,7 @@ class Params(ScoringWeights):
     processing_markup: float = _p(0.05, 0.0, 1.0, unit="relative price", group="cooperatives",
                                   doc="extra resale premium of a cooperative that processes",
                                   source=A)
-    handling_turnover: float = _p(0.12, 0.0, 2.0, unit="1/month", group="cooperatives",
+    handling_turnover: float = _p(0.05, 0.0, 2.0, unit="1/month", group="cooperatives",
                                   doc="produce a cooperative can market per month per m VND of "
                                       "capital base", source=A)
     service_fee_rate: float = _p(0.04, 0.0, 0.5, unit="share of output", group="cooperatives",
@@ -149,11 +150,12 @@ class Params(ScoringWeights):
     service_margin: float = _p(0.5, 0.0, 1.0, unit="share of service sales", group="cooperatives",
                                doc="cooperative's margin on input-supply/service sales",
                                source=A)
-    input_saving: float = _p(0.05, 0.0, 0.5, unit="share of output", group="cooperatives",
+    input_saving: float = _p(0.035, 0.0, 0.5, unit="share of output", group="cooperatives",
                              doc="members' input cost saving from the services of a "
                                  "cooperative with manager competence 0.5 (scales with it)",
-                             source="kinhtedothi.vn, mid-2019: input costs 5-10% lower "
-                                    "(facts: national figures)")
+                             source="facts (kinhtedothi.vn, mid-2019): input costs 5-10% "
+                                    "lower; at cost shares 0.4-0.65 of output, 3.5% of output "
+                                    "is 5-9% of input costs")
     overhead_base: float = _p(6.0, 0.0, 100.0, unit="m VND/month", group="cooperatives",
                               doc="fixed running cost of an active cooperative", source=A)
     overhead_per_member: float = _p(0.02, 0.0, 1.0, unit="m VND/month", group="cooperatives",
@@ -178,11 +180,11 @@ class Params(ScoringWeights):
                                source=A)
     plan_growth: float = _p(0.10, -0.5, 1.0, unit="1/year", group="cooperatives",
                             doc="revenue plan growth over last year's revenue", source=A)
-    competence_drift: float = _p(0.01, -0.2, 0.2, unit="1/year", group="cooperatives",
+    competence_drift: float = _p(0.0, -0.2, 0.2, unit="1/year", group="cooperatives",
                                  doc="yearly learning-by-doing of managers", source=A)
     competence_noise: float = _p(0.03, 0.0, 0.5, unit="sd/year", group="cooperatives",
                                  doc="yearly random change of manager competence", source=A)
-    commendation_rate: float = _p(0.3, 0.0, 1.0, unit="probability", group="cooperatives",
+    commendation_rate: float = _p(0.5, 0.0, 1.0, unit="probability", group="cooperatives",
                                   doc="chance a good cooperative is commended in a year",
                                   source=A)
     sanction_rate: float = _p(0.03, 0.0, 1.0, unit="probability/year", group="cooperatives",
@@ -195,8 +197,11 @@ class Params(ScoringWeights):
                              doc="months without business after which a cooperative is inactive",
                              source="issue #2 rule (no business for a year)")
 
+    liquidation_value: float = _p(0.5, 0.0, 1.0, unit="share of book value",
+                                  group="cooperatives",
+                                  doc="what a dissolved cooperative's assets fetch", source=A)
     # --- credit -------------------------------------------------------------------
-    credit_access: float = _p(0.15, 0.0, 1.0, unit="probability", group="credit",
+    credit_access: float = _p(0.03, 0.0, 1.0, unit="probability", group="credit",
                               doc="approval chance of a fully collateralised, good-class "
                                   "loan request (the credit lever moves this)",
                               source="assumed; 2-10% of cooperatives have formal credit "
@@ -207,6 +212,9 @@ class Params(ScoringWeights):
                               doc="interest rate on cooperative loans", source=A)
     loan_term: int = _p(36, 6, 240, unit="months", group="credit",
                         doc="repayment period of a loan", source=A)
+    default_after: int = _p(6, 1, 60, unit="months", group="credit",
+                            doc="missed repayments in a row after which a loan defaults",
+                            source=A)
     invest_utilisation: float = _p(0.9, 0.0, 1.0, unit="fraction", group="credit",
                                    doc="capacity utilisation above which a cooperative seeks "
                                        "a loan to invest", source=A)

@@ -75,6 +75,7 @@ class CoopStock:
     university_share: float
     untrained_share: float
     with_loan_share: float
+    inactive_share: float
     age_min_years: int
     age_max_years: int
     sources: dict[str, str]
@@ -185,9 +186,9 @@ def _read_district(origin: str, i: int, raw: Any, products: list[str]) -> Distri
 
 def _read_coops(origin: str, raw: Any) -> CoopStock:
     r = _Reader(origin, "cooperatives", raw)
-    r.no_extra({"source", "class_shares", "members", "capital", "managers", "credit", "age"})
-    sub = {k: _Reader(origin, f"cooperatives.{k}", r.get(k, dict))
-           for k in ("class_shares", "members", "capital", "managers", "credit", "age")}
+    tables = ("class_shares", "members", "capital", "managers", "credit", "activity", "age")
+    r.no_extra({"source", *tables})
+    sub = {k: _Reader(origin, f"cooperatives.{k}", r.get(k, dict)) for k in tables}
     cls = sub["class_shares"]
     cls.no_extra({*CLASS_NAMES, "source"})
     shares = {c: cls.get(c, float, 0.0, 1.0) for c in CLASS_NAMES}
@@ -208,6 +209,7 @@ def _read_coops(origin: str, raw: Any) -> CoopStock:
         capital_sigma=sub["capital"].get("sigma", float, 0.0, 5.0),
         university_share=uni, untrained_share=untrained,
         with_loan_share=sub["credit"].get("with_loan", float, 0.0, 1.0),
+        inactive_share=sub["activity"].get("inactive", float, 0.0, 1.0),
         age_min_years=lo_age, age_max_years=hi_age,
         sources={k: s.get("source", str) for k, s in sub.items()})
 
@@ -291,6 +293,7 @@ def _to_file_dict(p: Province) -> dict[str, Any]:
             "managers": {"university": c.university_share, "untrained": c.untrained_share,
                          "source": c.sources["managers"]},
             "credit": {"with_loan": c.with_loan_share, "source": c.sources["credit"]},
+            "activity": {"inactive": c.inactive_share, "source": c.sources["activity"]},
             "age": {"min_years": c.age_min_years, "max_years": c.age_max_years,
                     "source": c.sources["age"]},
         },

@@ -94,9 +94,10 @@ CLASS_THRESHOLDS: dict[CoopClass, float] = {
 }
 
 
-def _weight(default: float, doc: str, source: str) -> Any:
-    """Build a dataclass field carrying unit/doc/source metadata for a weight."""
-    return field(default=default, metadata={"unit": "points", "doc": doc, "source": source})
+def _weight(default: float, doc: str, source: str, lo: float = 0.0, hi: float = 62.0) -> Any:
+    """Build a dataclass field carrying unit/doc/source/range metadata for a weight."""
+    meta = {"unit": "points", "doc": doc, "source": source, "lo": lo, "hi": hi}
+    return field(default=default, metadata=meta)
 
 
 _NOT_FOUND = "not found in facts sheet"
@@ -122,6 +123,7 @@ class ScoringWeights:
         "Circular 09 criterion 2 (benefits to members); includes the 8 found points for "
         "priority service prices, so it must be >= 8",
         f"assumed: total of criterion 2 {_NOT_FOUND} (only its 8-point first sub-item)",
+        lo=8.0,
     )
     c09_capital: float = _weight(
         12.0,
@@ -147,35 +149,43 @@ class ScoringWeights:
         10.0,
         "Circular 01 group III: member participation",
         f"assumed: group III split {_NOT_FOUND}",
+        hi=40.0,
     )
     c01_benefits: float = _weight(
         10.0,
         "Circular 01 group III: benefits to members",
         f"assumed: group III split {_NOT_FOUND}",
+        hi=40.0,
     )
     c01_services: float = _weight(
         8.0,
         "Circular 01 group III: services supplied to members",
         f"assumed: group III split {_NOT_FOUND}",
+        hi=40.0,
     )
     c01_training: float = _weight(
         4.0,
         "Circular 01 group III: information and training for members",
         f"assumed: group III split {_NOT_FOUND}",
+        hi=40.0,
     )
     c01_community: float = _weight(
         4.0,
         "Circular 01 group III: impact on the community",
         f"assumed: group III split {_NOT_FOUND}",
+        hi=40.0,
     )
     c01_commendations: float = _weight(
         4.0,
         "Circular 01 group III: commendations",
         f"assumed: group III split {_NOT_FOUND}",
+        hi=40.0,
     )
 
     def __post_init__(self) -> None:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        # fields(ScoringWeights), not fields(self): subclasses (the model's Params) add
+        # parameters of their own that these checks do not concern
+        values = {f.name: getattr(self, f.name) for f in fields(ScoringWeights)}
         bad = {k: v for k, v in values.items() if not (math.isfinite(v) and v >= 0)}
         if bad:
             raise ValueError(f"ScoringWeights: weights must be finite and >= 0; got {_fmt(bad)}")
@@ -231,7 +241,7 @@ class CoopRecord:
         member_price_advantage: Relative price advantage members get vs non-members
             (0 = none); only its sign is used.
         services_use_share: Share of members using the cooperative's services, 0..1.
-        operating_capital: Charter capital plus funds, m VND.
+        operating_capital: Capital at work, m VND (the model passes cash plus assets).
         indivisible_assets: Indivisible assets, m VND.
         member_satisfaction: Member satisfaction index, clamped to 0..1 when scored.
         commended: Whether the cooperative received a commendation in the year.
@@ -485,23 +495,26 @@ def points_income_per_member(income: float, profit: float) -> float:
 def fraction_operating_capital(capital: float) -> float:
     """Fraction of the capital criterion earned by operating capital.
 
-    ASSUMED (no grading found): <= 0 -> 0; < 500 m VND -> 0.25; 500-<2000 -> 0.5;
-    2000-<5000 -> 0.75; >= 5000 -> 1.0.
+    ASSUMED (no grading found): <= 0 -> 0; < 500 m VND -> 0.5; 500-<2000 -> 0.8;
+    2000-<5000 -> 0.9; >= 5000 -> 1.0. Lenient on purpose: with cooperatives of
+    ordinary size and capital (revenue ~1.6 bn VND, facts: mid-2019), 23% of a
+    province's cooperatives were rated good (facts: nongthon.vn proxy), which a
+    strict grading of criteria 2-6 would rule out.
 
     Args:
-        capital: Charter capital plus funds, m VND.
+        capital: Capital at work, m VND.
 
     Returns:
-        A fraction in {0, 0.25, 0.5, 0.75, 1}.
+        A fraction in {0, 0.5, 0.8, 0.9, 1}.
     """
     if capital <= 0:
         return 0.0
     if capital < 500:
-        return 0.25
-    if capital < 2000:
         return 0.5
+    if capital < 2000:
+        return 0.8
     if capital < 5000:
-        return 0.75
+        return 0.9
     return 1.0
 
 
@@ -509,20 +522,21 @@ def fraction_membership(members: int) -> float:
     """Fraction of the membership criterion earned by membership scale.
 
     Size classes FOUND (project facts sheet, see :func:`size_class`); fractions
-    ASSUMED: 0 members -> 0; micro -> 0.25; small -> 0.5; medium -> 0.75; large -> 1.
+    ASSUMED, lenient for the reason given in :func:`fraction_operating_capital`:
+    0 members -> 0; micro -> 0.5; small -> 0.8; medium -> 0.9; large -> 1.
 
     Args:
         members: Number of members (>= 0).
 
     Returns:
-        A fraction in {0, 0.25, 0.5, 0.75, 1}.
+        A fraction in {0, 0.5, 0.8, 0.9, 1}.
 
     Raises:
         ValueError: If ``members`` is negative.
     """
     if members == 0:
         return 0.0
-    return {"micro": 0.25, "small": 0.5, "medium": 0.75, "large": 1.0}[size_class(members)]
+    return {"micro": 0.5, "small": 0.8, "medium": 0.9, "large": 1.0}[size_class(members)]
 
 
 def _fund_points(rec: CoopRecord, dev_points: float, reserve_points: float) -> tuple[float, float]:
@@ -591,13 +605,17 @@ def score_circular_09(rec: CoopRecord, weights: ScoringWeights = DEFAULT_WEIGHTS
 
 
 def _points_indivisible_assets(assets: float) -> float:
-    """Circular 01 I. indivisible assets (max 6); ASSUMED grading 0/2/4/6."""
+    """Circular 01 I. indivisible assets (max 6).
+
+    ASSUMED grading 0/3/5/6 at 0 / <500 / <2000 / >=2000 m VND (lenient, see
+    :func:`fraction_operating_capital`).
+    """
     if assets <= 0:
         return 0.0
     if assets < 500:
-        return 2.0
+        return 3.0
     if assets < 2000:
-        return 4.0
+        return 5.0
     return 6.0
 
 
@@ -653,7 +671,7 @@ def score_circular_01(rec: CoopRecord, weights: ScoringWeights = DEFAULT_WEIGHTS
     the gradings inside them are ASSUMED:
 
     * I. Finance (30): capital ``7 * fraction_operating_capital``; indivisible assets
-      6 (0 if <= 0, 2 if < 500, 4 if < 2000, else 6 m VND); business results 11
+      6 (0 if <= 0, 3 if < 500, 5 if < 2000, else 6 m VND); business results 11
       (``5.5 * revenue_vs_plan/8 + 5.5 * income_per_member/10``); funds 6 (3 for a
       development fund >= 20 % and 3 for a reserve fund >= 5 %, both need profit > 0).
     * II. Governance (30): legal compliance ``8 * clamp(legal_compliance)`` (0 if

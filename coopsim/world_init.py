@@ -13,21 +13,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsim import membership
-from coopsim.cooperative import ACTIVE
+from coopsim.cooperative import ACTIVE, INACTIVE
 from coopsim.households import NO_COOP
 from coopsim.scoring import CoopClass
 
 if TYPE_CHECKING:
     from coopsim.model import CoopModel
 
-__all__ = ["CLASS_PROFILE", "create_initial_coops", "draw_founders"]
+__all__ = ["CLASS_PROFILE", "create_initial_coops", "draw_founders", "expected_revenue"]
 
 #: Starting attributes by 2017 class (assumed): competence range, and multipliers of the
 #: province's median members and capital, and funds as a share of capital.
 CLASS_PROFILE = {
     "good": {"competence": (0.75, 0.98), "members": 4.0, "capital": 8.0, "funds": 0.15},
-    "fair": {"competence": (0.55, 0.80), "members": 1.6, "capital": 2.2, "funds": 0.10},
-    "average": {"competence": (0.35, 0.65), "members": 1.0, "capital": 1.0, "funds": 0.05},
+    "fair": {"competence": (0.45, 0.75), "members": 1.6, "capital": 2.2, "funds": 0.10},
+    "average": {"competence": (0.25, 0.50), "members": 0.8, "capital": 0.6, "funds": 0.05},
     "weak": {"competence": (0.05, 0.35), "members": 0.4, "capital": 0.3, "funds": 0.0},
 }
 CLASSES = tuple(CLASS_PROFILE)
@@ -68,6 +68,43 @@ def create_initial_coops(model: CoopModel) -> None:
                 break
             cell = int(rng.choice(cells, p=w / w.sum()))
             _initial_coop(model, cell, CLASSES[rng.choice(4, p=shares)], queue)
+    _assign_qualifications(model)
+    _paper_coops(model)
+
+
+def _paper_coops(model: CoopModel) -> None:
+    """Make ``inactive_share`` of the stock inactive ("on paper"), weakest class first.
+
+    The directive's diagnosis: many cooperatives operate only formally. They keep
+    their members and books but do no business (see the province file's source).
+    """
+    stock = model.province.coops
+    n = round(stock.inactive_share * len(model.coops))
+    weak = [c for c in model.coops if c.coop_class == CoopClass.WEAK]
+    rest = [c for c in model.coops if c.coop_class == CoopClass.AVERAGE]
+    pool = list(model.rng.permutation(weak)) + list(model.rng.permutation(rest))
+    for coop in pool[:n]:
+        coop.status = INACTIVE
+        coop.idle_months = model.params.inactive_after
+        coop.revenue_plan = 1.0
+
+
+def _assign_qualifications(model: CoopModel) -> None:
+    """Give the most competent managers the degrees, matching the province's shares.
+
+    Managers are ranked by competence plus noise (sd 0.15); the top ``university``
+    share hold a university degree, the bottom ``untrained`` share are untrained, the
+    rest trained (facts: ~2020 VCA survey shares; the ranking is assumed, after
+    Pham Tri Minh 2022: competence and qualification go together).
+    """
+    coops, stock = model.coops, model.province.coops
+    if not coops:
+        return
+    key = np.array([c.competence for c in coops]) + 0.15 * model.rng.standard_normal(len(coops))
+    rank = np.argsort(np.argsort(-key)) / len(coops)  # 0 = most competent
+    for coop, r in zip(coops, rank, strict=True):
+        coop.qualification = 2 if r < stock.university_share else (
+            0 if r >= 1.0 - stock.untrained_share else 1)
 
 
 def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> None:
@@ -76,15 +113,14 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     stock, prof = prov.coops, CLASS_PROFILE[cls]
     commune, product = divmod(cell, len(prov.products))
     age = 12 * int(rng.integers(stock.age_min_years, stock.age_max_years + 1))
-    coop = model.add_coop(commune, product, float(rng.uniform(*prof["competence"])),
-                          int(rng.choice(3, p=model._qualification_shares())), age)
+    coop = model.add_coop(commune, product, float(rng.uniform(*prof["competence"])), 1, age)
     target = stock.members_median * prof["members"] * rng.lognormal(0.0, stock.members_sigma)
     rows = queue.take(cell, max(p.min_founders, round(target)))
     membership.join(model.households, model.coops, rows, np.full(len(rows), coop.idx),
-                    p.capital_contribution)
+                    p.capital_contribution, pay=False)
     capital = stock.capital_median * prof["capital"] * rng.lognormal(0.0, stock.capital_sigma)
     coop.assets = 0.6 * capital
-    coop.cash = max(0.4 * capital, coop.cash)
+    coop.cash = 0.4 * capital
     coop.dev_fund, coop.reserve_fund = 0.7 * prof["funds"] * capital, 0.3 * prof["funds"] * capital
     if rng.random() < stock.with_loan_share:
         coop.debt = 0.3 * coop.assets
@@ -92,11 +128,11 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     coop.retained = (coop.cash + coop.assets - coop.debt - coop.charter_capital
                      - coop.dev_fund - coop.reserve_fund)
     coop.coop_class = CoopClass[cls.upper()]
-    coop.revenue_plan = _expected_revenue(model, coop) * rng.uniform(0.7, 1.0)
+    coop.revenue_plan = expected_revenue(model, coop) * rng.uniform(0.7, 1.0)
     coop.benefit_rate = p.input_saving * 2.0 * coop.competence
 
 
-def _expected_revenue(model: CoopModel, coop) -> float:
+def expected_revenue(model: CoopModel, coop) -> float:
     """A year's revenue expected from members' seasonal output and the capacity limit."""
     p, prod = model.params, model.province.products[coop.product]
     month_output = coop.members * prod.output_median / 12.0 * model._season[coop.product]

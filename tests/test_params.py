@@ -52,3 +52,9 @@ def test_replace_and_to_dict_round_trip():
 def test_model_rejects_bad_parameters_before_building_anything():
     with pytest.raises(ParameterError, match="unknown parameter 'nonsense'"):
         CoopModel(seed=1, nonsense=3)
+
+
+def test_negative_values_allowed_by_their_range_are_accepted():
+    # a regression: the scoring weights' own check once applied to every parameter
+    assert Params(competence_drift=-0.01).competence_drift == -0.01
+    assert Params(plan_growth=-0.2).plan_growth == -0.2

@@ -210,13 +210,18 @@ def test_group_totals_circular_01() -> None:
 #
 # Base: MAX with commended=False (C5 = 0), services_use_share=u, member_satisfaction=s:
 #   38 (C1) + 8 + 12u (C2) + 12 (C3) + 15 (C4) + 0 (C5) + 10s (C6) = 73 + 12u + 10s
-# Further reductions used below:
-#   members=200 (small, 15 * 0.5 = 7.5, i.e. -7.5), capital=1000 (12 * 0.5 = 6, i.e. -6)
-#   member_price_advantage=0 (-8), income_per_member=3 (4 instead of 10, i.e. -6)
+# MID09 additionally: member_price_advantage=0 (C2 price 0, i.e. -8),
+#   capital=3000 (2000-<5000, C3 = 12 * 0.9 = 10.8, i.e. -1.2),
+#   members=200 (small, C4 = 15 * 0.8 = 12, i.e. -3)
+#   -> 73 - 8 - 1.2 - 3 = 60.8 + 12u + 10s
+# LOW09 additionally: income_per_member=3 (C1 4 instead of 10, i.e. -6),
+#   capital=1000 (500-<2000, C3 = 12 * 0.8 = 9.6, i.e. -1.2 vs MID09),
+#   members=40 (micro, C4 = 15 * 0.5 = 7.5, i.e. -4.5 vs MID09)
+#   -> 60.8 - 6 - 1.2 - 4.5 = 49.1 + 12u + 10s
 
 BASE09 = mk(commended=False)
-MID09 = mk(BASE09, members=200, operating_capital=1000.0)  # 73 - 13.5 = 59.5 + 12u + 10s
-LOW09 = mk(MID09, member_price_advantage=0.0, income_per_member=3.0)  # 59.5 - 14 = 45.5 + ...
+MID09 = mk(BASE09, member_price_advantage=0.0, operating_capital=3000.0, members=200)
+LOW09 = mk(MID09, income_per_member=3.0, operating_capital=1000.0, members=40)
 
 
 @pytest.mark.parametrize(
@@ -226,14 +231,14 @@ LOW09 = mk(MID09, member_price_advantage=0.0, income_per_member=3.0)  # 59.5 - 1
         (mk(BASE09, services_use_share=0.25, member_satisfaction=0.4), 80.0, CoopClass.GOOD),
         # 73 + 3 + 10*0.399 = 79.99
         (mk(BASE09, services_use_share=0.25, member_satisfaction=0.399), 79.99, CoopClass.FAIR),
-        # 59.5 + 12*0.25 + 10*0.25 = 59.5 + 3 + 2.5 = 65
-        (mk(MID09, services_use_share=0.25, member_satisfaction=0.25), 65.0, CoopClass.FAIR),
-        # 59.5 + 3 + 10*0.24 = 64.9
-        (mk(MID09, services_use_share=0.25, member_satisfaction=0.24), 64.9, CoopClass.AVERAGE),
-        # 45.5 + 12*0.125 + 10*0.3 = 45.5 + 1.5 + 3 = 50
-        (mk(LOW09, services_use_share=0.125, member_satisfaction=0.3), 50.0, CoopClass.AVERAGE),
-        # 45.5 + 1.5 + 10*0.29 = 49.9
-        (mk(LOW09, services_use_share=0.125, member_satisfaction=0.29), 49.9, CoopClass.WEAK),
+        # 60.8 + 12*0.1 + 10*0.3 = 60.8 + 1.2 + 3 = 65
+        (mk(MID09, services_use_share=0.1, member_satisfaction=0.3), 65.0, CoopClass.FAIR),
+        # 60.8 + 1.2 + 10*0.29 = 64.9
+        (mk(MID09, services_use_share=0.1, member_satisfaction=0.29), 64.9, CoopClass.AVERAGE),
+        # 49.1 + 12*0.05 + 10*0.03 = 49.1 + 0.6 + 0.3 = 50
+        (mk(LOW09, services_use_share=0.05, member_satisfaction=0.03), 50.0, CoopClass.AVERAGE),
+        # 49.1 + 0.6 + 10*0.02 = 49.9
+        (mk(LOW09, services_use_share=0.05, member_satisfaction=0.02), 49.9, CoopClass.WEAK),
     ],
 )
 def test_boundaries_circular_09(rec: CoopRecord, total: float, cls: CoopClass) -> None:
@@ -250,9 +255,10 @@ def test_boundaries_circular_09(rec: CoopRecord, total: float, cls: CoopClass) -
 #   100 - 4 - 10 - 4 - 4 + 10p = 78 + 10p
 # MID01 additionally: disputes=2 (-6), manager_qualification=0 (-6), no brand/chain/tech (-4)
 #   -> 62 + 10p
-# LOW01 additionally: capital=1000 (7 * 0.5 = 3.5, -3.5), indivisible_assets=100 (2, -4),
-#   services_use_share=0.5 (member_policies 3 (-3), III.services 4 (-4))
-#   -> 62 - 14.5 = 47.5 + 10p
+# LOW01 additionally: capital=1000 (500-<2000, 7 * 0.8 = 5.6, -1.4),
+#   indivisible_assets=100 (<500, 3, -3),
+#   services_use_share=0.25 (member_policies 6 * 0.25 = 1.5 (-4.5), III.services 8 * 0.25 = 2 (-6))
+#   -> 62 - 1.4 - 3 - 4.5 - 6 = 62 - 14.9 = 47.1 + 10p
 
 BASE01 = mk(commended=False, training_share=0.0, community_impact=0.0)
 MID01 = mk(
@@ -263,7 +269,7 @@ MID01 = mk(
     has_value_chain_contract=False,
     uses_technology=False,
 )
-LOW01 = mk(MID01, operating_capital=1000.0, indivisible_assets=100.0, services_use_share=0.5)
+LOW01 = mk(MID01, operating_capital=1000.0, indivisible_assets=100.0, services_use_share=0.25)
 
 
 @pytest.mark.parametrize(
@@ -277,10 +283,10 @@ LOW01 = mk(MID01, operating_capital=1000.0, indivisible_assets=100.0, services_u
         (mk(MID01, member_participation=0.3), 65.0, CoopClass.FAIR),
         # 62 + 10*0.29 = 64.9
         (mk(MID01, member_participation=0.29), 64.9, CoopClass.AVERAGE),
-        # 47.5 + 10*0.25 = 50
-        (mk(LOW01, member_participation=0.25), 50.0, CoopClass.AVERAGE),
-        # 47.5 + 10*0.24 = 49.9
-        (mk(LOW01, member_participation=0.24), 49.9, CoopClass.WEAK),
+        # 47.1 + 10*0.29 = 50
+        (mk(LOW01, member_participation=0.29), 50.0, CoopClass.AVERAGE),
+        # 47.1 + 10*0.28 = 49.9
+        (mk(LOW01, member_participation=0.28), 49.9, CoopClass.WEAK),
     ],
 )
 def test_boundaries_circular_01(rec: CoopRecord, total: float, cls: CoopClass) -> None:
@@ -420,11 +426,12 @@ def test_criterion1_thresholds_through_score() -> None:
     [
         (-1.0, 0.0),
         (0.0, 0.0),
-        (499.9, 0.25),
-        (500.0, 0.5),
-        (1999.9, 0.5),
-        (2000.0, 0.75),
-        (4999.9, 0.75),
+        (0.1, 0.5),
+        (499.9, 0.5),
+        (500.0, 0.8),
+        (1999.9, 0.8),
+        (2000.0, 0.9),
+        (4999.9, 0.9),
         (5000.0, 1.0),
     ],
 )
@@ -436,17 +443,75 @@ def test_fraction_operating_capital(capital: float, frac: float) -> None:
     ("members", "frac"),
     [
         (0, 0.0),
-        (1, 0.25),
-        (49, 0.25),
-        (50, 0.5),
-        (300, 0.5),
-        (301, 0.75),
-        (1000, 0.75),
+        (1, 0.5),
+        (49, 0.5),
+        (50, 0.8),
+        (300, 0.8),
+        (301, 0.9),
+        (1000, 0.9),
         (1001, 1.0),
     ],
 )
 def test_fraction_membership(members: int, frac: float) -> None:
     assert fraction_membership(members) == frac
+
+
+# Capital, membership and indivisible assets on both sides of every threshold, through the
+# score functions (default weights): C3 = 12 * capital fraction, C4 = 15 * membership
+# fraction, I.capital = 7 * capital fraction, I.indivisible_assets graded 0/3/5/6.
+@pytest.mark.parametrize(
+    ("capital", "c3", "i_capital"),
+    [
+        (0.0, 0.0, 0.0),
+        (0.1, 6.0, 3.5),  # 12 * 0.5 = 6; 7 * 0.5 = 3.5
+        (499.9, 6.0, 3.5),
+        (500.0, 9.6, 5.6),  # 12 * 0.8 = 9.6; 7 * 0.8 = 5.6
+        (1999.9, 9.6, 5.6),
+        (2000.0, 10.8, 6.3),  # 12 * 0.9 = 10.8; 7 * 0.9 = 6.3
+        (4999.9, 10.8, 6.3),
+        (5000.0, 12.0, 7.0),  # 12 * 1.0; 7 * 1.0
+    ],
+)
+def test_capital_points_through_score(capital: float, c3: float, i_capital: float) -> None:
+    rec = mk(operating_capital=capital)
+    assert score_circular_09(rec).criteria["C3.operating_capital"] == pytest.approx(c3, abs=1e-9)
+    assert score_circular_01(rec).criteria["I.capital"] == pytest.approx(i_capital, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("members", "c4"),
+    [
+        (0, 0.0),
+        (1, 7.5),  # micro: 15 * 0.5
+        (49, 7.5),
+        (50, 12.0),  # small: 15 * 0.8
+        (300, 12.0),
+        (301, 13.5),  # medium: 15 * 0.9
+        (1000, 13.5),
+        (1001, 15.0),  # large: 15 * 1.0
+    ],
+)
+def test_membership_points_through_score(members: int, c4: float) -> None:
+    c = score_circular_09(mk(members=members)).criteria
+    assert c["C4.membership"] == pytest.approx(c4, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("assets", "pts"),
+    [
+        (-1.0, 0.0),
+        (0.0, 0.0),
+        (0.1, 3.0),
+        (499.9, 3.0),
+        (500.0, 5.0),
+        (1999.9, 5.0),
+        (2000.0, 6.0),
+        (1e5, 6.0),
+    ],
+)
+def test_indivisible_assets_points_circular_01(assets: float, pts: float) -> None:
+    c = score_circular_01(mk(indivisible_assets=assets)).criteria
+    assert c["I.indivisible_assets"] == pts
 
 
 # ---------------------------------------------------------------- weights
@@ -485,8 +550,8 @@ def test_custom_weights_change_scores() -> None:
     )
     assert score_circular_09(MAX, w).total == 100.0
     assert score_circular_01(MAX, w).total == 100.0
-    # services do not count any more in C2; capital is worth 24 (1000 m VND -> 0.5 -> 12)
-    rec = mk(services_use_share=0.0, operating_capital=1000.0)
+    # services do not count any more in C2; capital is worth 24 (400 m VND -> 0.5 -> 12)
+    rec = mk(services_use_share=0.0, operating_capital=400.0)
     s = score(rec, 2019, w)
     assert s.criteria["C2.services_use"] == 0.0
     assert s.criteria["C3.operating_capital"] == 12.0
