@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +41,20 @@ class RunResult:
         yearly: one row per year, after the December rating.
         coop_years: one row per cooperative and year (score, class, books).
         provenance: versions, seed, full parameters, province digest, timing.
+        snapshots: household arrays (cooperative, 12-month income, awareness, trust,
+            cash) by step, every ``snapshot_every`` months from step 0.
     """
 
     monthly: pd.DataFrame
     yearly: pd.DataFrame
     coop_years: pd.DataFrame
     provenance: dict[str, Any]
+    snapshots: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write CSV tables and ``provenance.json`` into ``out_dir``.
+        """Write CSV tables, ``provenance.json`` and ``household_snapshots.npz``.
+
+        The snapshot file holds one array per step and field, named ``step{N}_{field}``.
 
         Each file is written to a temporary name and renamed into place, so a crash
         never leaves a half-written file behind.
@@ -64,14 +69,26 @@ class RunResult:
                    for name, df in files.items()}
         written["provenance"] = _atomic_write(
             out / "provenance.json", json.dumps(self.provenance, indent=2, default=str))
+        if self.snapshots:
+            arrays = {f"step{step}_{name}": arr for step, snap in self.snapshots.items()
+                      for name, arr in snap.items()}
+            written["household_snapshots"] = _atomic_write(
+                out / "household_snapshots.npz", arrays)
         return written
 
 
-def _atomic_write(path: Path, text: str) -> Path:
+def _atomic_write(path: Path, content: str | dict[str, np.ndarray]) -> Path:
+    """Write text (or arrays, as .npz) to a temporary file, then rename it into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(content, str):
+                fh.write(content.encode("utf-8"))
+            else:
+                np.savez(fh, **content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -137,4 +154,4 @@ def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 
     return RunResult(
         monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
         yearly=dc.get_table_dataframe("yearly"), coop_years=dc.get_table_dataframe("coop_years"),
-        provenance=record)
+        provenance=record, snapshots=model.snapshots)

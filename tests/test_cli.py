@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,7 +18,11 @@ def test_run_writes_tables_and_provenance(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "weak %" in printed and "2019" in printed
     assert {p.name for p in out.iterdir()} == {"monthly.csv", "yearly.csv", "coop_years.csv",
-                                               "provenance.json"}
+                                               "provenance.json", "household_snapshots.npz"}
+    snaps = np.load(out / "household_snapshots.npz")
+    assert {"step0_coop", "step12_coop", "step24_income12"} <= set(snaps.files)
+    assert len(snaps["step24_coop"]) == json.loads((out / "provenance.json").read_text())[
+        "households"]
     yearly = pd.read_csv(out / "yearly.csv")
     assert yearly.year.tolist() == [2018, 2019]
     assert len(pd.read_csv(out / "monthly.csv")) == 25  # initial state + 24 months
@@ -69,3 +74,11 @@ def test_params_command_lists_every_parameter(capsys):
     assert main(["params", "--markdown"]) == 0
     text = capsys.readouterr().out
     assert "| credit_access |" in text and "facts" in text
+
+
+def test_outputs_are_readable_by_others_and_leave_no_temporary_files(tmp_path):
+    out = tmp_path / "o"
+    main(["run", "--years", "1", "--out", str(out), *FAST])
+    for path in out.iterdir():
+        assert not path.name.startswith("."), path
+        assert path.stat().st_mode & 0o044, path  # group/other may read (umask 022)
