@@ -20,7 +20,10 @@ This module holds the comparison behind the "vectorised vs per-agent" figure of
   (3) update attitudes and decide to leave or join; the decided moves are applied last.
 
 Both sides draw their own random numbers (different orders), so results are compared
-as aggregates (:func:`aggregates`) within a tolerance, not draw for draw.
+as aggregates (:func:`aggregates`) within a tolerance, not draw for draw. In addition,
+:func:`shared_draws_check` steps both sides one month from equal states with the SAME
+random numbers: every decision must then be identical, which is what shows that this
+module implements the same rules as coopsim (update it when those rules change).
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import mesa
 import numpy as np
@@ -39,9 +41,11 @@ from coopsim import membership
 from coopsim.households import CoopArrays, HouseholdStore, sell_month, update_membership
 from coopsim.model import CoopModel
 from coopsim.params import Params
+from coopsim.province import load_province
 
 __all__ = ["AGGREGATES", "FrozenWorld", "HouseholdAgent", "PerAgentModel", "aggregates",
-           "build_frozen_world", "run_per_agent", "run_vectorised", "subset_store"]
+           "build_frozen_world", "run_per_agent", "run_vectorised", "shared_draws_check",
+           "subset_store"]
 
 #: Aggregates compared between the two implementations (name -> meaning).
 AGGREGATES = {
@@ -51,8 +55,8 @@ AGGREGATES = {
     "satisfaction": "members' mean satisfaction mapped to 0..1 (0.5 + 0.5 * sat)",
     "awareness": "mean awareness",
     "trust": "mean trust",
-    "side_selling_rate": "members' output side-sold, share of sold to coop + side-sold, "
-                         "last 12 months",
+    "side_selling_rate": "share of open-coop members' output sold on the spot market "
+                         "instead of offered to the coop, last 12 months",
 }
 
 
@@ -66,8 +70,25 @@ class FrozenWorld:
     cell_size: np.ndarray
     spot: np.ndarray            # (n_steps, n_products)
     params: Params
-    coop_books: list[tuple[int, float, float]]   # members, cash, charter capital
+    coop_members: list[int]
     seed: int
+
+
+class _FrozenBooks:
+    """Books of a frozen cooperative for ``membership.join``/``leave`` (no accounting).
+
+    Cash is unlimited, so leavers always get their capital back in full (as in the
+    per-agent model); any other book entry the membership functions update starts at 0
+    and is never read back (the cooperatives' terms stay frozen).
+    """
+
+    def __init__(self, members: int):
+        self.members, self.cash = members, math.inf
+
+    def __getattr__(self, name: str) -> float:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return 0.0
 
 
 def subset_store(store: HouseholdStore, n: int) -> HouseholdStore:
@@ -82,7 +103,7 @@ def subset_store(store: HouseholdStore, n: int) -> HouseholdStore:
 def build_frozen_world(seed: int, n_households: int, n_steps: int) -> FrozenWorld:
     """Build the frozen world of ``n_households`` households for ``n_steps`` months."""
     params = Params()
-    total = 230_000
+    total = sum(d.households for d in load_province(None).districts)
     scale = min(1.0, 1.15 * n_households / total)
     while True:
         model = CoopModel(seed=seed, scale=scale, snapshot_every=0)
@@ -113,19 +134,18 @@ def build_frozen_world(seed: int, n_households: int, n_steps: int) -> FrozenWorl
         log_p = (1 - params.price_reversion) * log_p \
             + params.price_volatility * rng.standard_normal(n_p)
         spot[t] = np.exp(log_p)
-    books = [(c.members, c.cash, c.charter_capital) for c in model.coops]
     return FrozenWorld(store=store, arrays=arrays,
                        cell_size=np.bincount(store.cell, minlength=n_cells), spot=spot,
-                       params=params, coop_books=books, seed=seed)
+                       params=params, coop_members=[c.members for c in model.coops], seed=seed)
 
 
-def _side_selling(side_sold: list[float], delivered: list[float]) -> float:
-    s, d = sum(side_sold[-12:]), sum(delivered[-12:])
-    return s / (s + d) if s + d > 0 else 0.0
+def _side_selling(side_sold: list[float], member_output: list[float]) -> float:
+    s, out = sum(side_sold[-12:]), sum(member_output[-12:])
+    return s / out if out > 0 else 0.0
 
 
 def aggregates(coop, income12, cash, satisfaction, awareness, trust,
-               side_sold: list[float], delivered: list[float]) -> dict[str, float]:
+               side_sold: list[float], member_output: list[float]) -> dict[str, float]:
     """The compared aggregates from per-household sequences (arrays or lists)."""
     coop = np.asarray(coop)
     members = coop >= 0
@@ -137,7 +157,7 @@ def aggregates(coop, income12, cash, satisfaction, awareness, trust,
         "satisfaction": float(0.5 + 0.5 * sat.mean()) if len(sat) else float("nan"),
         "awareness": float(np.mean(awareness)),
         "trust": float(np.mean(trust)),
-        "side_selling_rate": _side_selling(side_sold, delivered),
+        "side_selling_rate": _side_selling(side_sold, member_output),
     }
 
 
@@ -148,14 +168,22 @@ def run_vectorised(world: FrozenWorld, n_steps: int) -> tuple[dict[str, float], 
     Returns:
         The aggregates after the last step and the wall seconds of the step loop.
     """
-    hh = copy.deepcopy(world.store)
+    hh, side_sold, member_output, wall = _step_vectorised(world, n_steps)
+    return aggregates(hh.coop, hh.income12, hh.cash, hh.satisfaction, hh.awareness,
+                      hh.trust, side_sold, member_output), wall
+
+
+def _step_vectorised(world: FrozenWorld, n_steps: int, start: int = 0,
+                     store: HouseholdStore | None = None,
+                     rng: np.random.Generator | None = None,
+                     ) -> tuple[HouseholdStore, list[float], list[float], float]:
+    hh = copy.deepcopy(world.store if store is None else store)
     arrays, p = world.arrays, world.params
-    coops = [SimpleNamespace(members=m, cash=c, charter_capital=k)
-             for m, c, k in world.coop_books]
-    rng = np.random.default_rng([world.seed, 1])
-    side_sold, delivered = [], []
+    coops = [_FrozenBooks(m) for m in world.coop_members]
+    rng = np.random.default_rng([world.seed, 1]) if rng is None else rng
+    side_sold, member_output = [], []
     t0 = time.perf_counter()
-    for t in range(n_steps):
+    for t in range(start, start + n_steps):
         month = t % 12
         sales = sell_month(hh, arrays, month, world.spot[t], p, rng)
         joiners, leavers, _ = update_membership(hh, arrays, sales, month, world.cell_size,
@@ -164,10 +192,8 @@ def run_vectorised(world: FrozenWorld, n_steps: int) -> tuple[dict[str, float], 
         membership.join(hh, coops, joiners, arrays.best_in_cell[hh.cell[joiners]],
                         p.capital_contribution)
         side_sold.append(sales.side_sold)
-        delivered.append(sales.delivered)
-    wall = time.perf_counter() - t0
-    return aggregates(hh.coop, hh.income12, hh.cash, hh.satisfaction, hh.awareness,
-                      hh.trust, side_sold, delivered), wall
+        member_output.append(float(sales.output[sales.rows].sum()))
+    return hh, side_sold, member_output, time.perf_counter() - t0
 
 
 # ---- the per-agent side ---------------------------------------------------------------
@@ -183,8 +209,10 @@ class HouseholdAgent(mesa.Agent):
 
     def __init__(self, model: PerAgentModel, hh: HouseholdStore, i: int):
         super().__init__(model)
+        self.row = i
         self.cell = int(hh.cell[i])
         self.product = int(hh.product[i])
+        self.capacity = float(hh.capacity[i])
         self.base_output = [float(x) for x in hh.base_output[:, i]]
         self.cost_share = float(hh.cost_share[i])
         self.income = [float(x) for x in hh.income[:, i]]
@@ -206,9 +234,12 @@ class HouseholdAgent(mesa.Agent):
     def produce_and_offer(self, month: int, spot: list[float]) -> None:
         """Produce; get a trader's offer; members of an open coop offer unless side-selling."""
         m, p = self.model, self.model.params
-        rand = m.random.random
-        noise0 = (rand() - 0.5) * SQRT12
-        noise1 = (rand() - 0.5) * SQRT12
+        if m.noise is None:
+            rand = m.random.random
+            noise0 = (rand() - 0.5) * SQRT12
+            noise1 = (rand() - 0.5) * SQRT12
+        else:  # diagnostic mode: the vectorised side's draws
+            noise0, noise1 = m.noise[0][self.row], m.noise[1][self.row]
         self.output = self.base_output[month] * max(1.0 + p.output_noise * noise0, 0.0)
         self.offer = spot[self.product] * (1.0 + p.offer_dispersion * noise1)
         c = self.coop
@@ -235,7 +266,6 @@ class HouseholdAgent(mesa.Agent):
             benefit = qty * (price - self.offer) + self.output * m.coop_saving[c] - mfee
             net += benefit
             self.patronage += qty
-            m.delivered += qty
             rate = benefit / max(self.output, 1e-3)
         self.income12 += net - self.income[month]
         self.income[month] = net
@@ -267,12 +297,13 @@ class HouseholdAgent(mesa.Agent):
         best = m.best_in_cell[cell]
         if best < 0 or self.cash < p.capital_contribution:
             return
-        u = m.random.random()
+        u = m.random.random() if m.join_draws is None else next(m.join_draws)
         review = p.review_rate * self.awareness
         if u >= review:
             return
+        capital_cost = p.capital_contribution * p.interest_rate / self.capacity
         utility = (self.trust * m.coop_benefit_rate[best] + p.peer_weight * peer
-                   - p.join_threshold)
+                   - capital_cost - p.join_threshold)
         x = -p.join_slope * utility
         chance = review / (1.0 + math.exp(x)) if x < 700.0 else 0.0
         if u < chance:
@@ -296,8 +327,19 @@ class HouseholdAgent(mesa.Agent):
 class PerAgentModel(mesa.Model):
     """Synchronous per-agent Mesa model of the household rules in a frozen world."""
 
-    def __init__(self, world: FrozenWorld):
+    def __init__(self, world: FrozenWorld, store: HouseholdStore | None = None,
+                 start: int = 0, draws: np.random.Generator | None = None):
+        """Build one agent per household of ``store`` (default: the world's).
+
+        Args:
+            start: month index (into the world's spot path) of the first step.
+            draws: diagnostic only: take the random numbers from this NumPy generator in
+                exactly the order and precision the vectorised side draws them (see
+                :func:`shared_draws_check`); by default agents draw from ``self.random``.
+        """
         super().__init__(seed=world.seed + 1_000_003)
+        self.start, self.draws = start, draws
+        self.noise = self.join_draws = None
         self.params = world.params
         a = world.arrays
         self.coop_open = a.open.tolist()
@@ -308,19 +350,23 @@ class PerAgentModel(mesa.Model):
         self.best_in_cell = a.best_in_cell.tolist()
         self.cell_size = world.cell_size.tolist()
         self.spot = world.spot.tolist()
-        hh = world.store
+        hh = world.store if store is None else store
         for i in range(len(hh)):
             HouseholdAgent(self, hh, i)
         self.side_sold: list[float] = []
-        self.delivered_by_month: list[float] = []
+        self.member_output_by_month: list[float] = []
 
     def step(self) -> None:
         """One month: offer, ration, sell and book, per-cell totals, decide, apply moves."""
-        t = self.steps - 1
+        t = self.start + self.steps - 1
         month, spot = t % 12, self.spot[t]
         n_coops, n_cells = len(self.coop_open), len(self.cell_size)
         self.offered = [0.0] * n_coops
-        self.member_output = self.member_offered = self.delivered = 0.0
+        self.member_output = self.member_offered = 0.0
+        if self.draws is not None:
+            noise = (self.draws.random((2, len(self.agents)), dtype=np.float32) - 0.5) \
+                * np.float32(SQRT12)
+            self.noise = noise.tolist()
         self.agents.do("produce_and_offer", month, spot)
         self.ration = [min(1.0, cap / max(off, 1e-12))
                        for cap, off in zip(self.coop_capacity, self.offered, strict=True)]
@@ -333,6 +379,10 @@ class PerAgentModel(mesa.Model):
                            for n, s in zip(self.cell_members, self.cell_satisfaction,
                                            strict=True)]
         self.movers: list[tuple[HouseholdAgent, int]] = []
+        if self.draws is not None:
+            n_cand = sum(1 for a in self.agents if a.coop < 0 and self.best_in_cell[a.cell] >= 0
+                         and a.cash >= self.params.capital_contribution)
+            self.join_draws = iter(self.draws.random(n_cand, dtype=np.float32).tolist())
         self.agents.do("decide")
         for agent, target in self.movers:
             if target < 0:
@@ -340,7 +390,7 @@ class PerAgentModel(mesa.Model):
             else:
                 agent.join(target)
         self.side_sold.append(self.member_output - self.member_offered)
-        self.delivered_by_month.append(self.delivered)
+        self.member_output_by_month.append(self.member_output)
 
     def aggregates(self) -> dict[str, float]:
         """The compared aggregates of the current state."""
@@ -348,7 +398,7 @@ class PerAgentModel(mesa.Model):
         return aggregates([a.coop for a in ag], [a.income12 for a in ag],
                           [a.cash for a in ag], [a.satisfaction for a in ag],
                           [a.awareness for a in ag], [a.trust for a in ag],
-                          self.side_sold, self.delivered_by_month)
+                          self.side_sold, self.member_output_by_month)
 
 
 def run_per_agent(world: FrozenWorld, n_steps: int) -> tuple[dict[str, float], float, float]:
@@ -364,3 +414,40 @@ def run_per_agent(world: FrozenWorld, n_steps: int) -> tuple[dict[str, float], f
         model.step()
     t2 = time.perf_counter()
     return model.aggregates(), t2 - t1, t1 - t0
+
+
+def shared_draws_check(world: FrozenWorld, at: tuple[int, ...] = (0, 11, 59)
+                       ) -> list[dict[str, float]]:
+    """Diagnostic: one month on both sides with the SAME random numbers, from equal states.
+
+    For each month index in ``at``, the vectorised side is stepped up to that month; from
+    that state both sides then step one month, the per-agent model taking the vectorised
+    side's random numbers (same generator, order and float32 precision). Any differing
+    decision beyond a rare float32-vs-float64 rounding flip reveals a difference in the
+    rules themselves (for instance a rule changed in coopsim but not here).
+
+    Returns:
+        Per checkpoint: households whose cooperative differs after the month, joiners and
+        leavers on the vectorised side, and the largest absolute difference of the
+        continuous state among households whose cooperative agrees.
+    """
+    out = []
+    for k in at:
+        state = _step_vectorised(world, k)[0] if k else world.store
+        vec = _step_vectorised(world, 1, start=k, store=state,
+                               rng=np.random.default_rng([world.seed, 2, k]))[0]
+        model = PerAgentModel(world, store=state, start=k,
+                              draws=np.random.default_rng([world.seed, 2, k]))
+        model.step()
+        ag = list(model.agents)
+        coop = np.array([a.coop for a in ag])
+        same = coop == vec.coop
+        row = {"month_index": k, "households": len(ag),
+               "coop_differs": int((~same).sum()),
+               "joiners": int(((state.coop < 0) & (vec.coop >= 0)).sum()),
+               "leavers": int(((state.coop >= 0) & (vec.coop < 0)).sum())}
+        for name in ("income12", "cash", "awareness", "trust", "satisfaction"):
+            diff = np.abs(np.array([getattr(a, name) for a in ag]) - getattr(vec, name))[same]
+            row[f"max_abs_diff_{name}"] = float(diff.max()) if len(diff) else 0.0
+        out.append(row)
+    return out

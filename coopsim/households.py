@@ -93,6 +93,8 @@ class Household:
         self._s, self.index = store, index
 
     def __getattr__(self, name: str):
+        if name.startswith("_") or name == "index":  # unset slot (copy, unpickle)
+            raise AttributeError(name)
         arr = getattr(self._s, name)
         if arr.ndim == 2:  # by calendar month
             return arr[:, self.index].copy()

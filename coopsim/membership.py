@@ -75,16 +75,17 @@ def _detach(hh: HouseholdStore, rows: np.ndarray) -> None:
     hh.unhappy[rows] = 0
 
 
-def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float, month: int
-                  ) -> np.ndarray:
+def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float, month: int,
+                  rows: np.ndarray | None = None) -> np.ndarray:
     """Pay ``pool`` to ``coop``'s members by patronage (by capital if none delivered).
 
     Dividends count as the members' income of calendar month ``month`` (0-11).
+    ``rows`` may pass the members' row numbers when the caller has them already.
 
     Returns:
-        The amount each member received, aligned with ``hh.members_of(coop.idx)``.
+        The amount each member received, aligned with ``rows``.
     """
-    rows = hh.members_of(coop.idx)
+    rows = hh.members_of(coop.idx) if rows is None else rows
     if pool <= 0 or len(rows) == 0:
         return np.zeros(len(rows))
     basis = hh.patronage[rows]

@@ -232,10 +232,13 @@ class CoopModel(mesa.Model):
         satisfied = 0.5 + 0.5 * np.bincount(of, hh.satisfaction[rows], n) / count
         active = np.bincount(of, hh.patronage[rows] > 0, n) / count
         founded0, dissolved0, loans0 = self.founded, self.dissolved, self.loans_granted
+        by_coop = rows[np.argsort(of, kind="stable")]  # members grouped by cooperative
+        start = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=n))])
         for coop in self.live_coops():
             end = coop.close_year(year, float(satisfied[coop.idx]), float(active[coop.idx]),
                                   int(self._cell_size[coop.cell]))
-            membership.pay_dividends(hh, coop, end.dividend_pool, self.month - 1)
+            members = by_coop[start[coop.idx]:start[coop.idx + 1]]
+            membership.pay_dividends(hh, coop, end.dividend_pool, self.month - 1, members)
             self._coop_year_row(coop, end)
         hh.patronage[:] = 0.0
         for coop in self.live_coops():

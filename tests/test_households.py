@@ -124,3 +124,12 @@ def test_household_view_reads_one_row(small_run):
         hh[len(hh)]
     members = hh.members_of(0)
     assert (hh.coop[members] == 0).all() and len(members) == small_run.coops[0].members
+
+
+def test_household_views_copy_and_pickle(small_run):
+    import copy
+    import pickle
+
+    view = small_run.households[3]
+    assert copy.copy(view).coop == view.coop
+    assert pickle.loads(pickle.dumps(view)).income12 == view.income12
