@@ -82,7 +82,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
-    rows = [{"name": s.name, "default": s.default, "range": f"[{s.lo}, {s.hi}]",
+    rows = [{"name": s.name, "default": str(s.default), "range": f"[{s.lo}, {s.hi}]",
              "unit": s.unit, "group": s.group, "meaning": s.doc, "source": s.source}
             for s in param_specs().values()]
     df = pd.DataFrame(rows)

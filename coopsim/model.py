@@ -242,7 +242,8 @@ class CoopModel(mesa.Model):
             self._coop_year_row(coop, end)
         hh.patronage[:] = 0.0
         for coop in self.live_coops():
-            if coop.equity < 0:
+            paper = coop.status == INACTIVE and self.rng.random() < p.paper_dissolution_rate
+            if coop.equity < 0 or paper:
                 membership.dissolve(hh, coop, self.world, DISSOLVED, p.liquidation_value)
                 self.dissolved += 1
         self._found_coops()

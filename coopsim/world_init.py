@@ -75,8 +75,10 @@ def create_initial_coops(model: CoopModel) -> None:
 def _paper_coops(model: CoopModel) -> None:
     """Make ``inactive_share`` of the stock inactive ("on paper"), weakest class first.
 
-    The directive's diagnosis: many cooperatives operate only formally. They keep
-    their members and books but do no business (see the province file's source).
+    The directive's diagnosis: many cooperatives operate only formally. They start
+    with their members and books but do no business, so members drift away (see the
+    province file's source). If weak and average cooperatives are too few, fewer are
+    made inactive.
     """
     stock = model.province.coops
     n = round(stock.inactive_share * len(model.coops))
@@ -128,7 +130,7 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     coop.retained = (coop.cash + coop.assets - coop.debt - coop.charter_capital
                      - coop.dev_fund - coop.reserve_fund)
     coop.coop_class = CoopClass[cls.upper()]
-    coop.revenue_plan = expected_revenue(model, coop) * rng.uniform(0.7, 1.0)
+    coop.revenue_plan = expected_revenue(model, coop) * rng.uniform(0.8, 1.0)
     coop.benefit_rate = p.input_saving * 2.0 * coop.competence
 
 
@@ -138,7 +140,8 @@ def expected_revenue(model: CoopModel, coop) -> float:
     month_output = coop.members * prod.output_median / 12.0 * model._season[coop.product]
     capacity = p.handling_turnover * coop.operating_capital
     bought = np.minimum(capacity, 0.9 * month_output).sum()
-    return float(bought * (1 + coop.markup) + month_output.sum() * p.service_fee_rate)
+    fees = month_output.sum() * p.service_fee_rate + coop.members * p.membership_fee
+    return float(bought * (1 + coop.markup) + fees)
 
 
 def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray]]:
