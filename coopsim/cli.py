@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from coopsim.network import write_network
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.province import ProvinceError, default_province, load_province, save_province
 
@@ -28,6 +29,13 @@ TABLE_COLUMNS = {
     "n_inactive": "inactive", "founded": "founded", "dissolved": "dissolved",
     "members": "members", "membership_rate": "member hh %", "income_member": "inc member",
     "income_nonmember": "inc non-mem", "loans_granted": "loans",
+}
+LINK_COLUMNS = {
+    "year": "year", "links_active": "links", "linked_share": "coops linked %",
+    "links_formed": "formed", "links_ended": "ended", "businesses_linked_share": "biz w/ coop %",
+    "largest_component": "largest comp", "side_selling_rate": "side-sell %",
+    "n_brands": "brands", "n_ocop_3": "OCOP 3*", "n_ocop_4": "4*", "n_ocop_5": "5*",
+    "income_linked_members": "inc linked", "income_unlinked_members": "inc unlinked",
 }
 
 
@@ -49,14 +57,15 @@ def _parse_set(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def yearly_table(yearly: pd.DataFrame) -> str:
-    """Format the yearly figures for the terminal (shares in %)."""
-    t = yearly[[c for c in TABLE_COLUMNS if c in yearly]].copy()
-    for col in ("weak_share", "membership_rate"):
-        t[col] = (100 * t[col]).round(1)
-    for col in ("income_member", "income_nonmember"):
-        t[col] = t[col].round(1)
-    return t.rename(columns=TABLE_COLUMNS).to_string(index=False)
+def yearly_table(yearly: pd.DataFrame, columns: dict[str, str] = TABLE_COLUMNS) -> str:
+    """Format yearly figures for the terminal (shares in %, money to 0.1 m VND)."""
+    t = yearly[[c for c in columns if c in yearly]].copy()
+    for col in t.columns:
+        if col.endswith(("_share", "_rate")):
+            t[col] = (100 * t[col]).round(1)
+        elif col.startswith("income"):
+            t[col] = t[col].round(1)
+    return t.rename(columns=columns).to_string(index=False)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -69,14 +78,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         overrides["scale"] = args.scale
     validate_run_args(args.seed, args.years)
     Params.from_overrides(overrides)
+    if args.network is not None and args.network.suffix not in (".graphml", ".csv"):
+        raise ParameterError(f"--network must end in .graphml or .csv, got {str(args.network)!r}")
     province = load_province(args.province)
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
               file=sys.stderr) as bar:
         result = run(overrides, seed=args.seed, years=args.years, province=province,
                      progress=lambda _: bar.update(1))
     written = result.write(args.out)
+    if args.network:
+        written["network"] = write_network(result.network, args.out / args.network)
     print(f"{province.name}: {result.provenance['households']} households, seed {args.seed}")
     print(yearly_table(result.yearly))
+    print("\nValue chains (links = active contracts at December)")
+    print(yearly_table(result.yearly, LINK_COLUMNS))
     print(f"wrote {', '.join(p.name for p in written.values())} to {args.out}")
     return 0
 
@@ -117,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter (repeatable); see `coopsim params`")
     r.add_argument("--out", type=Path, required=True, help="output folder")
+    r.add_argument("--network", type=Path, default=None, metavar="FILE",
+                   help="also write the final value-chain network into the output folder "
+                        "(FILE ends in .graphml or .csv)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_run)
     p = sub.add_parser("params", help="list every parameter with unit, range and source")

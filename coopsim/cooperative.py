@@ -73,6 +73,10 @@ class Cooperative(mesa.Agent):
         self.idle_months = 0
         self.revenue_plan = 1.0
         self._revenue_ring, self._profit_ring = [0.0] * 12, [0.0] * 12
+        self.has_brand = self.brand_pending = self.ocop_pending = False
+        self.ocop_stars, self.quality_incidents, self.brand_reputation = 0, 0, 1.0
+        self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
+        self.recent_bought = 0.0
         self.income_per_member = self.member_satisfaction = 0.0
         self.coop_class: CoopClass | None = None
         self.last_score: Score | None = None
@@ -102,11 +106,18 @@ class Cooperative(mesa.Agent):
             else ("input_supply", "marketing")
 
     @property
+    def brand_premium(self) -> float:
+        """Price premium from its trademark (times reputation) and OCOP stars."""
+        p = self.model.params
+        brand = p.brand_premium * self.brand_reputation if self.has_brand else 0.0
+        return brand + p.star_premium * self.ocop_stars
+
+    @property
     def markup(self) -> float:
         """Premium over spot at which it resells members' produce (relative price)."""
         p = self.model.params
         extra = p.processing_markup if self.processes else 0.0
-        return p.markup_base + p.markup_competence * self.competence + extra
+        return p.markup_base + p.markup_competence * self.competence + extra + self.brand_premium
 
     @property
     def revenue_12m(self) -> float:
@@ -132,15 +143,21 @@ class Cooperative(mesa.Agent):
     def _reset_year(self) -> None:
         self.revenue_y = self.costs_y = self.offered_y = self.capacity_y = 0.0
         self.member_benefit_y = 0.0
-        self.open_months_y = 0
+        self.open_months_y = self.linked_months_y = 0
 
     # ---- monthly cycle -----------------------------------------------------------
-    def prepare_month(self, ref_price: float) -> None:
-        """Set this month's terms from last month's spot price of its product."""
+    def prepare_month(self, ref_price: float, contracted: float = 0.0) -> None:
+        """Set this month's terms from last month's spot price of its product.
+
+        Contracted volume adds to what it can buy: the buying business pre-finances it.
+        """
         p = self.model.params
         self.open = self.status == ACTIVE and self.cash > 0 and self.members > 0
         self.price = ref_price * (1.0 + p.pass_through * self.markup)
-        self.capacity = p.handling_turnover * self.operating_capital if self.open else 0.0
+        self.contracted = contracted
+        self.contract_qty_m = self.contract_revenue_m = 0.0
+        own = p.handling_turnover * self.operating_capital
+        self.capacity = own + contracted * ref_price if self.open else 0.0
         self.saving = p.input_saving * 2.0 * self.competence if self.open else 0.0
 
     def step(self) -> None:
@@ -154,11 +171,16 @@ class Cooperative(mesa.Agent):
         self.age_months += 1
         m, p, i = self.model, self.model.params, self.idx
         world = m.world
-        resale = fees = paid = service_cost = overhead = 0.0
+        resale = fees = paid = service_cost = overhead = prepaid = 0.0
         if self.status == ACTIVE:
             s = m.sales
-            resale = world.pay(s.coop_bought_qty[i] * m.spot[self.product] * (1 + self.markup),
-                               "coop_sales")
+            bought = s.coop_bought_qty[i]
+            own_sales = (bought - self.contract_qty_m) * m.spot[self.product] * (1 + self.markup)
+            # contract sales were paid in cash by the businesses (ValueChain.fulfil)
+            prepaid = self.contract_revenue_m
+            resale = world.pay(own_sales, "coop_sales") + prepaid
+            self.recent_bought = 0.8 * self.recent_bought + 0.2 * bought
+            self.linked_months_y += int(self.contracted > 0)
             fees = s.coop_service_fees[i] + s.coop_membership_fees[i]
             paid = s.coop_paid[i]
             service_cost = world.receive(s.coop_service_fees[i] * (1 - p.service_margin),
@@ -174,7 +196,7 @@ class Cooperative(mesa.Agent):
         self.assets -= depreciation
         revenue = resale + fees
         costs = paid + service_cost + overhead + interest + depreciation
-        self.cash += revenue - (costs - depreciation)
+        self.cash += revenue - prepaid - (costs - depreciation)
         self.revenue_y += revenue
         self.costs_y += costs
         slot = m.steps % 12
@@ -261,6 +283,7 @@ class Cooperative(mesa.Agent):
             legal_compliance=self.legal_compliance, disputes=disputes,
             member_participation=participating, training_share=self.training_share,
             community_impact=min(1.0, self.members / max(cell_households, 1)),
+            has_brand=self.has_brand, has_value_chain_contract=self.linked_months_y > 0,
             uses_technology=self.processes)
 
     def _plan_next_year(self, rng: np.random.Generator) -> None:

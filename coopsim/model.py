@@ -20,8 +20,10 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from coopsim import membership
+from coopsim import brands, membership
 from coopsim.accounts import World
+from coopsim.business import Business
+from coopsim.contracts import BREACHED_BY_BUSINESS, BREACHED_BY_COOP, COMPLETED, ENDED_BY_EXIT
 from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE, STATUSES, Cooperative, YearEnd
 from coopsim.households import (
     CoopArrays,
@@ -30,10 +32,18 @@ from coopsim.households import (
     sell_month,
     update_membership,
 )
+from coopsim.network import build_network, network_metrics
 from coopsim.params import Params
 from coopsim.province import Province, load_province
 from coopsim.scoring import CoopClass
-from coopsim.world_init import create_initial_coops, draw_founders, expected_revenue
+from coopsim.value_chain import ValueChain
+from coopsim.world_init import (
+    create_businesses,
+    create_initial_coops,
+    draw_founders,
+    expected_revenue,
+    seed_contracts,
+)
 
 __all__ = ["COOP_YEAR_COLUMNS", "CoopModel", "METRICS", "YEARLY_COLUMNS"]
 
@@ -42,12 +52,22 @@ METRICS = (
     "year", "month", *(f"n_{c}" for c in CLASSES), "n_unrated", "weak_share",
     "good_fair_share", *(f"n_{s}" for s in STATUSES), "members", "membership_rate",
     "income_member", "income_nonmember", "founded", "dissolved", "loans_active",
-    "loans_granted", "side_selling_rate",
+    "loans_granted", "side_selling_rate", "links_active", "linked_share", "links_formed",
+    "links_completed", "links_breached_by_coop", "links_breached_by_business",
+    "links_ended_by_exit", "businesses_linked_share", "n_brands", "n_ocop_3", "n_ocop_4",
+    "n_ocop_5", "income_linked_members", "income_unlinked_members",
 )
+ENDINGS = {COMPLETED: "links_completed", BREACHED_BY_COOP: "links_breached_by_coop",
+           BREACHED_BY_BUSINESS: "links_breached_by_business",
+           ENDED_BY_EXIT: "links_ended_by_exit"}
 YEARLY_COLUMNS = [
     "year", *(f"n_{c}" for c in CLASSES), "n_unrated", "weak_share", "good_fair_share",
     *(f"n_{s}" for s in STATUSES), "founded", "dissolved", "members", "membership_rate",
     "income_member", "income_nonmember", "loans_granted", "loans_active", "mean_score",
+    "links_active", "linked_share", "links_formed", "links_ended", "businesses_linked_share",
+    "largest_component", "coop_degree_mean", "coop_degree_max", "n_brands", "n_ocop_3",
+    "n_ocop_4", "n_ocop_5", "side_selling_rate", "income_linked_members",
+    "income_unlinked_members",
 ]
 COOP_YEAR_COLUMNS = [
     "year", "coop", "district", "commune", "product", "status", "age_months", "members",
@@ -98,11 +118,17 @@ class CoopModel(mesa.Model):
                                       minlength=len(self.commune_district) * self._n_products)
         self.spot = np.ones(self._n_products)
         self.coops: list[Cooperative] = []
+        self.coops_by_product: dict[int, list[Cooperative]] = {}
+        self.businesses: list[Business] = []
+        self.value_chain = ValueChain()
         self.loans_granted = self.founded = self.dissolved = 0
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
         self.timings = dict.fromkeys(("households", "cooperatives", "collection"), 0.0)
         create_initial_coops(self)
+        create_businesses(self)
+        seed_contracts(self)
+        self._year_side_selling: list[float] = []
         self.datacollector = DataCollector(
             model_reporters={k: partial(_metric, name=k) for k in METRICS},
             tables={"yearly": YEARLY_COLUMNS, "coop_years": COOP_YEAR_COLUMNS})
@@ -130,6 +156,7 @@ class CoopModel(mesa.Model):
                            product, competence, qualification, age_months)
         coop.cell = commune * self._n_products + product
         self.coops.append(coop)
+        self.coops_by_product.setdefault(product, []).append(coop)
         return coop
 
     def live_coops(self) -> list[Cooperative]:
@@ -139,7 +166,12 @@ class CoopModel(mesa.Model):
     def total_money(self) -> float:
         """Money held by households, cooperatives and the world (constant over a run)."""
         return float(self.households.cash.sum() + sum(c.cash for c in self.coops)
-                     + self.world.cash)
+                     + sum(b.cash for b in self.businesses) + self.world.cash)
+
+    def network(self, step: int | None = None, include_ended: bool = False):
+        """The value-chain network (a networkx MultiGraph) now or at an earlier ``step``."""
+        return build_network(self.coops, self.businesses, self.value_chain.contracts, step,
+                             include_ended)
 
     # ---- the monthly step ----------------------------------------------------------
     def step(self) -> None:
@@ -147,9 +179,11 @@ class CoopModel(mesa.Model):
         clock = time.perf_counter
         t0 = clock()
         month0 = self.month - 1
+        contracted, _ = self.value_chain.contracted_volume(len(self.coops),
+                                                           len(self.businesses))
         for coop in self.coops:
             if coop.status == ACTIVE:
-                coop.prepare_month(self.spot[coop.product])
+                coop.prepare_month(self.spot[coop.product], float(contracted[coop.idx]))
         self._move_prices()
         arrays = self._coop_arrays()
         t1 = clock()
@@ -157,12 +191,17 @@ class CoopModel(mesa.Model):
                                 self.rng)
         self.world.pay(self.sales.world_net, "household_trade")
         t2 = clock()
+        self.value_chain.fulfil(self)
         if self.coops:
             self.agents_by_type[Cooperative].do("step")
+        if self.businesses:
+            self.agents_by_type[Business].do("step")
         self._book_member_benefits()
         t3 = clock()
         self._household_month(arrays, month0)
         t4 = clock()
+        self.value_chain.review(self)
+        self.value_chain.form(self)
         if self.month == 12:
             self._close_year()
         t5 = clock()
@@ -245,11 +284,14 @@ class CoopModel(mesa.Model):
             paper = coop.status == INACTIVE and self.rng.random() < p.paper_dissolution_rate
             if coop.equity < 0 or paper:
                 membership.dissolve(hh, coop, self.world, DISSOLVED, p.liquidation_value)
+                self.value_chain.end_all_for_coop(coop.idx, self.steps)
                 self.dissolved += 1
+        brands.brand_year(self)
         self._found_coops()
         self._update_metrics(side_selling=self._side_selling_rate())
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
                          self.loans_granted - loans0)
+        self._year_side_selling = []
 
     def _found_coops(self) -> None:
         """Where enough aware households share a product and no cooperative serves them."""
@@ -291,6 +333,33 @@ class CoopModel(mesa.Model):
             "founded": self.founded, "dissolved": self.dissolved,
             "loans_active": sum(1 for c in live if c.debt > 0),
             "loans_granted": self.loans_granted, "side_selling_rate": side_selling,
+            **self._value_chain_metrics(members),
+        }
+        self._year_side_selling.append(side_selling)
+
+    def _value_chain_metrics(self, members: np.ndarray) -> dict[str, Any]:
+        vc, hh = self.value_chain, self.households
+        links = vc.links_per_coop(len(self.coops))
+        active = [c for c in self.coops if c.status == ACTIVE]
+        open_b = [b for b in self.businesses if b.open]
+        supplied = {c.business for c in vc.active}
+        linked_member = links[hh.coop[members]] > 0 if len(members) else np.zeros(0, bool)
+        inc = hh.income12[members]
+        live = self.live_coops()
+        return {
+            "links_active": len(vc.active),
+            "linked_share": (sum(1 for c in active if links[c.idx] > 0) / len(active)
+                             if active else 0.0),
+            "links_formed": vc.formed,
+            **{name: vc.ended[status] for status, name in ENDINGS.items()},
+            "businesses_linked_share": (sum(1 for b in open_b if b.idx in supplied) / len(open_b)
+                                        if open_b else 0.0),
+            "n_brands": sum(1 for c in live if c.has_brand),
+            **{f"n_ocop_{k}": sum(1 for c in live if c.ocop_stars == k) for k in (3, 4, 5)},
+            "income_linked_members": float(inc[linked_member].mean()) if linked_member.any()
+            else float("nan"),
+            "income_unlinked_members": float(inc[~linked_member].mean())
+            if (~linked_member).any() else float("nan"),
         }
 
     def _yearly_row(self, founded: int, dissolved: int, loans: int) -> None:
@@ -298,8 +367,19 @@ class CoopModel(mesa.Model):
         scores = [c.last_score.total for c in self.live_coops()
                   if c.last_score is not None and c.last_score.coop_class is not None]
         row = {k: m[k] for k in YEARLY_COLUMNS if k in m}
+        net = network_metrics(self.network())
+        year_start = self.steps - 12
         row.update(founded=founded, dissolved=dissolved, loans_granted=loans,
-                   mean_score=float(np.mean(scores)) if scores else float("nan"))
+                   mean_score=float(np.mean(scores)) if scores else float("nan"),
+                   links_formed=sum(1 for c in self.value_chain.contracts
+                                    if c.start > year_start),
+                   links_ended=sum(1 for c in self.value_chain.contracts
+                                   if c.end is not None and c.end > year_start),
+                   largest_component=net["largest_component"],
+                   coop_degree_mean=net["coop_degree_mean"],
+                   coop_degree_max=net["coop_degree_max"],
+                   side_selling_rate=float(np.mean(self._year_side_selling))
+                   if self._year_side_selling else 0.0)
         self.datacollector.add_table_row("yearly", row)
 
     def _coop_year_row(self, coop: Cooperative, end: YearEnd) -> None:

@@ -241,6 +241,76 @@ class Params(ScoringWeights):
                               doc="chance an eligible commune-product cell founds a cooperative "
                                   "in a year", source=A)
 
+    # --- value chains: businesses and contracts -------------------------------------
+    linkage_promotion: float = _p(0.1, 0.0, 1.0, unit="intensity", group="value_chain",
+                                  doc="matching events, trade fairs and Decree 98/2018-style "
+                                      "support: raises search, premiums and supported deals",
+                                  source="facts: Decree 98/2018/ND-CP (linkage support); "
+                                         "baseline intensity assumed")
+    search_rate: float = _p(0.05, 0.0, 1.0, unit="1/month", group="value_chain",
+                            doc="chance a business short of supply searches in a month "
+                                "(times 1 + 2 x linkage_promotion)", source=A)
+    contract_premium: float = _p(0.04, 0.0, 1.0, unit="relative price", group="value_chain",
+                                 doc="premium over spot businesses offer for contracted supply",
+                                 source=A)
+    support_premium: float = _p(0.05, 0.0, 1.0, unit="relative price", group="value_chain",
+                                doc="extra premium at full linkage promotion (support passed "
+                                    "on)", source="assumed; magnitudes of Decree 98/2018 "
+                                                  "support in the facts sheet")
+    contract_security: float = _p(0.75, 0.0, 1.0, unit="fraction", group="value_chain",
+                                  doc="share of its own resale markup a cooperative gives up "
+                                      "for a secure, pre-financed outlet", source=A)
+    distance_penalty: float = _p(0.3, 0.0, 5.0, unit="fit points", group="value_chain",
+                                 doc="fit lost by a supplier in another district", source=A)
+    delivery_tolerance: float = _p(0.9, 0.0, 1.0, unit="share of volume", group="value_chain",
+                                   doc="delivery that counts as made in full", source=A)
+    max_missed: int = _p(3, 1, 24, unit="months", group="value_chain",
+                         doc="missed deliveries in a row that breach a contract", source=A)
+    max_late: int = _p(3, 1, 24, unit="months", group="value_chain",
+                       doc="late payments in a row that breach a contract", source=A)
+    renege_threshold: float = _p(0.1, 0.0, 1.0, unit="relative price", group="value_chain",
+                                 doc="how far a fixed price must exceed spot before a "
+                                     "business may renege",
+                                 source="assumed; reneging when spot prices move: Nguyen et "
+                                        "al. 2019, JASSS 22(3):1 (facts: mechanisms)")
+    renege_rate: float = _p(0.3, 0.0, 1.0, unit="probability/month", group="value_chain",
+                            doc="chance a business reneges in a month when it may",
+                            source="assumed; Nguyen et al. 2019 (facts: mechanisms)")
+    renew_rate: float = _p(0.7, 0.0, 1.0, unit="probability", group="value_chain",
+                           doc="chance a completed contract between trusting parties is renewed",
+                           source=A)
+    renew_trust: float = _p(0.5, 0.0, 1.0, unit="trust", group="value_chain",
+                            doc="trust both sides need to renew", source=A)
+    trust_step: float = _p(0.1, 0.0, 1.0, unit="trust/month", group="value_chain",
+                           doc="how far one delivery or payment moves trust", source=A)
+    business_margin: float = _p(0.08, 0.0, 1.0, unit="relative price", group="value_chain",
+                                doc="businesses' resale margin over spot", source=A)
+
+    # --- brands and OCOP ------------------------------------------------------------
+    brand_rate: float = _p(0.1, 0.0, 1.0, unit="probability/year", group="brands",
+                           doc="chance an eligible cooperative registers a trademark in a year",
+                           source="assumed; the directive notes brand registration is "
+                                  "neglected (facts: diagnosis)")
+    brand_cost: float = _p(30.0, 0.0, 1000.0, unit="m VND", group="brands",
+                           doc="cost of registering a trademark", source=A)
+    brand_premium: float = _p(0.02, 0.0, 1.0, unit="relative price", group="brands",
+                              doc="price premium of a brand at full reputation", source=A)
+    ocop_rate: float = _p(0.15, 0.0, 1.0, unit="probability/year", group="brands",
+                          doc="chance a branded cooperative develops an OCOP product in a year",
+                          source="assumed; cooperatives are ~38% of OCOP producers (facts)")
+    ocop_cost: float = _p(100.0, 0.0, 5000.0, unit="m VND", group="brands",
+                          doc="cost of developing and assessing an OCOP product", source=A)
+    star_premium: float = _p(0.01, 0.0, 1.0, unit="relative price per star", group="brands",
+                             doc="price premium per OCOP star", source=A)
+    ocop_support: float = _p(0.0, 0.0, 1.0, unit="share of cost", group="brands",
+                             doc="share of brand and OCOP costs paid by support programmes "
+                                 "(the OCOP lever moves this)", source=A)
+    free_riding: float = _p(0.2, 0.0, 1.0, unit="probability/year", group="brands",
+                            doc="chance of a quality incident under a collective brand at "
+                                "manager competence 0",
+                            source="assumed; Winfree and McCluskey, collective reputation "
+                                   "(facts: mechanisms)")
+
     def __post_init__(self) -> None:
         """Check every field's type and range, then the scoring weights' sums."""
         for spec in param_specs().values():

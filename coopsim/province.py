@@ -19,7 +19,9 @@ from typing import Any
 import tomli_w
 
 __all__ = [
+    "BUSINESS_KINDS",
     "CLASS_NAMES",
+    "BusinessGroup",
     "CoopStock",
     "District",
     "Product",
@@ -76,9 +78,24 @@ class CoopStock:
     untrained_share: float
     with_loan_share: float
     inactive_share: float
+    linked_share: float
     age_min_years: int
     age_max_years: int
     sources: dict[str, str]
+
+
+@dataclass(frozen=True)
+class BusinessGroup:
+    """A group of similar businesses: kind, product bought, how many, monthly demand."""
+
+    kind: str
+    product: str
+    count: int
+    demand_median: float
+    source: str
+
+
+BUSINESS_KINDS = ("processor", "exporter", "trader", "retailer")
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,7 @@ class Province:
     districts: tuple[District, ...]
     coops: CoopStock
     source: str
+    businesses: tuple[BusinessGroup, ...] = ()
 
     @property
     def product_names(self) -> list[str]:
@@ -184,9 +202,23 @@ def _read_district(origin: str, i: int, raw: Any, products: list[str]) -> Distri
         product_mix={p: float(mix.get(p, 0.0)) for p in products}, source=r.get("source", str))
 
 
+def _read_business(origin: str, i: int, raw: Any, products: list[str]) -> BusinessGroup:
+    r = _Reader(origin, f"businesses[{i}]", raw)
+    r.no_extra({"kind", "product", "count", "demand_median", "source"})
+    kind, product = r.get("kind", str), r.get("product", str)
+    if kind not in BUSINESS_KINDS:
+        r.fail("kind", f"must be one of {', '.join(BUSINESS_KINDS)}, got {kind!r}")
+    if product not in products:
+        r.fail("product", f"unknown product {product!r} (products: {', '.join(products)})")
+    return BusinessGroup(kind=kind, product=product, count=r.get("count", int, 0),
+                         demand_median=r.get("demand_median", float, 1e-9),
+                         source=r.get("source", str))
+
+
 def _read_coops(origin: str, raw: Any) -> CoopStock:
     r = _Reader(origin, "cooperatives", raw)
-    tables = ("class_shares", "members", "capital", "managers", "credit", "activity", "age")
+    tables = ("class_shares", "members", "capital", "managers", "credit", "activity",
+              "value_chain", "age")
     r.no_extra({"source", *tables})
     sub = {k: _Reader(origin, f"cooperatives.{k}", r.get(k, dict)) for k in tables}
     cls = sub["class_shares"]
@@ -210,6 +242,7 @@ def _read_coops(origin: str, raw: Any) -> CoopStock:
         university_share=uni, untrained_share=untrained,
         with_loan_share=sub["credit"].get("with_loan", float, 0.0, 1.0),
         inactive_share=sub["activity"].get("inactive", float, 0.0, 1.0),
+        linked_share=sub["value_chain"].get("linked", float, 0.0, 1.0),
         age_min_years=lo_age, age_max_years=hi_age,
         sources={k: s.get("source", str) for k, s in sub.items()})
 
@@ -221,7 +254,7 @@ def province_from_dict(data: dict[str, Any], origin: str = "<dict>") -> Province
         ProvinceError: naming ``origin``, the row and the field at fault.
     """
     top = _Reader(origin, "(top level)", data)
-    top.no_extra({"province", "products", "districts", "cooperatives"})
+    top.no_extra({"province", "products", "districts", "cooperatives", "businesses"})
     head = _Reader(origin, "province", top.get("province", dict))
     head.no_extra({"name", "start_year", "start_month", "source"})
     raw_products = top.get("products", list)
@@ -235,11 +268,15 @@ def province_from_dict(data: dict[str, Any], origin: str = "<dict>") -> Province
     if not raw_districts:
         top.fail("districts", "needs at least one district")
     districts = [_read_district(origin, i, d, names) for i, d in enumerate(raw_districts)]
+    raw_businesses = data.get("businesses", [])
+    if not isinstance(raw_businesses, list):
+        top.fail("businesses", f"must be a list of tables, got {raw_businesses!r}")
+    businesses = tuple(_read_business(origin, i, b, names) for i, b in enumerate(raw_businesses))
     return Province(
         name=head.get("name", str), start_year=head.get("start_year", int, 1990, 2100),
         start_month=head.get("start_month", int, 1, 12), products=tuple(products),
         districts=tuple(districts), coops=_read_coops(origin, top.get("cooperatives", dict)),
-        source=head.get("source", str))
+        source=head.get("source", str), businesses=businesses)
 
 
 def load_province(path: str | Path | None = None) -> Province:
@@ -283,6 +320,7 @@ def _to_file_dict(p: Province) -> dict[str, Any]:
                      "start_month": p.start_month, "source": p.source},
         "products": [{**asdict(x), "seasonality": list(x.seasonality)} for x in p.products],
         "districts": [asdict(d) for d in p.districts],
+        "businesses": [asdict(b) for b in p.businesses],
         "cooperatives": {
             "source": "see each field's source below",
             "class_shares": {**c.class_shares, "source": c.sources["class_shares"]},
@@ -294,6 +332,7 @@ def _to_file_dict(p: Province) -> dict[str, Any]:
                          "source": c.sources["managers"]},
             "credit": {"with_loan": c.with_loan_share, "source": c.sources["credit"]},
             "activity": {"inactive": c.inactive_share, "source": c.sources["activity"]},
+            "value_chain": {"linked": c.linked_share, "source": c.sources["value_chain"]},
             "age": {"min_years": c.age_min_years, "max_years": c.age_max_years,
                     "source": c.sources["age"]},
         },

@@ -7,6 +7,7 @@ The CLI, notebooks and (later) the experiment engine all call it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -23,6 +24,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from coopsim.contracts import Contract
 from coopsim.model import CoopModel
 from coopsim.params import ParameterError, Params
 from coopsim.province import Province, load_province
@@ -30,6 +32,7 @@ from coopsim.province import Province, load_province
 __all__ = ["RunResult", "provenance", "run", "validate_run_args"]
 
 MAX_YEARS = 100
+CONTRACT_COLUMNS = [f.name for f in dataclasses.fields(Contract)]
 
 
 @dataclass
@@ -43,6 +46,9 @@ class RunResult:
         provenance: versions, seed, full parameters, province digest, timing.
         snapshots: household arrays (cooperative, 12-month income, awareness, trust,
             cash) by step, every ``snapshot_every`` months from step 0.
+        contracts: every value-chain contract of the run with its attributes and record.
+        network: the final value-chain network (networkx MultiGraph, all contracts,
+            edge ``status`` telling which still run).
     """
 
     monthly: pd.DataFrame
@@ -50,6 +56,8 @@ class RunResult:
     coop_years: pd.DataFrame
     provenance: dict[str, Any]
     snapshots: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    contracts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    network: Any = None
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write CSV tables, ``provenance.json`` and ``household_snapshots.npz``.
@@ -64,7 +72,8 @@ class RunResult:
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years}
+        files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years,
+                 "contracts": self.contracts}
         written = {name: _atomic_write(out / f"{name}.csv", df.to_csv(index=False))
                    for name, df in files.items()}
         written["provenance"] = _atomic_write(
@@ -154,4 +163,7 @@ def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 
     return RunResult(
         monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
         yearly=dc.get_table_dataframe("yearly"), coop_years=dc.get_table_dataframe("coop_years"),
-        provenance=record, snapshots=model.snapshots)
+        provenance=record, snapshots=model.snapshots,
+        contracts=pd.DataFrame([c.to_dict() for c in model.value_chain.contracts],
+                               columns=CONTRACT_COLUMNS),
+        network=model.network(include_ended=True))

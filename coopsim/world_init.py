@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsim import membership
+from coopsim.business import Business
 from coopsim.cooperative import ACTIVE, INACTIVE
 from coopsim.households import NO_COOP
 from coopsim.scoring import CoopClass
@@ -20,7 +21,8 @@ from coopsim.scoring import CoopClass
 if TYPE_CHECKING:
     from coopsim.model import CoopModel
 
-__all__ = ["CLASS_PROFILE", "create_initial_coops", "draw_founders", "expected_revenue"]
+__all__ = ["CLASS_PROFILE", "create_businesses", "create_initial_coops", "draw_founders",
+           "expected_revenue", "seed_contracts"]
 
 #: Starting attributes by 2017 class (assumed): competence range, and multipliers of the
 #: province's median members and capital, and funds as a share of capital.
@@ -165,3 +167,55 @@ def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray]]:
         size = min(len(rows), 2 * p.min_founders)
         out.append((int(cell), np.sort(rng.choice(rows, size=size, replace=False))))
     return out
+
+
+def create_businesses(model: CoopModel) -> None:
+    """Draw the province's businesses at the simulated scale.
+
+    Each group of the province file contributes ``count`` times the simulated share
+    of households (rounded stochastically, so small scales keep some businesses on
+    average), placed in simulated districts in proportion to their households, each
+    with demand ``demand_median`` times a lognormal factor (sd 0.5, assumed).
+    """
+    prov, rng, hh = model.province, model.rng, model.households
+    share = len(hh) / prov.households
+    per_district = np.bincount(hh.district, minlength=len(prov.districts)).astype(float)
+    names = prov.product_names
+    for group in prov.businesses:
+        quota = group.count * share
+        n = int(quota) + int(rng.random() < quota - int(quota))
+        for _ in range(n):
+            district = int(rng.choice(len(per_district), p=per_district / per_district.sum()))
+            demand = group.demand_median * float(rng.lognormal(0.0, 0.5))
+            model.businesses.append(Business(model, len(model.businesses), group.kind, district,
+                                             names.index(group.product), demand, 3.0 * demand))
+
+
+def seed_contracts(model: CoopModel) -> None:
+    """Contracts already running in 2018: ``linked_share`` of active cooperatives.
+
+    Cooperatives are drawn with weights by class (good 4, fair 3, average 2, weak 1;
+    assumed), each linked to a business of its product with room in its demand (one in
+    its district if there is one), for a volume of 30% of what it can buy in a month,
+    part-way through the contract (uniform months already run).
+    """
+    rng, vc = model.rng, model.value_chain
+    active = [c for c in model.coops if c.status == ACTIVE]
+    target = round(model.province.coops.linked_share * len(active))
+    weight = np.array([1.0 + int(c.coop_class) for c in active])
+    order = rng.choice(len(active), size=len(active), replace=False, p=weight / weight.sum())
+    room = {b.idx: b.demand for b in model.businesses}
+    for i in order:
+        if len(vc.active) >= target:
+            break
+        coop = active[i]
+        volume = 0.3 * model.params.handling_turnover * coop.operating_capital
+        buyers = [b for b in model.businesses
+                  if b.product == coop.product and room[b.idx] >= max(volume, b.min_volume)]
+        if not buyers or volume <= 0:
+            continue
+        local = [b for b in buyers if b.district == coop.district]
+        bus = (local or buyers)[int(rng.integers(len(local or buyers)))]
+        volume = max(volume, bus.min_volume)
+        vc.seed(model, coop, bus, volume, int(rng.integers(bus.terms["duration"])))
+        room[bus.idx] -= volume

@@ -26,6 +26,8 @@ def summary(overrides: dict | None = None) -> dict:
         "settings": SETTINGS,
         "yearly": json.loads(res.yearly.to_json(orient="records", double_precision=15)),
         "final_coops": json.loads(last.to_json(orient="records", double_precision=15)),
+        "contracts_by_status": res.contracts.status.value_counts().sort_index().to_dict(),
+        "contract_volume": float(res.contracts.volume.sum()),
     }
 
 

@@ -16,9 +16,10 @@ def test_run_writes_tables_and_provenance(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "--years", "2", "--seed", "4", "--out", str(out), *FAST]) == 0
     printed = capsys.readouterr().out
-    assert "weak %" in printed and "2019" in printed
+    assert "weak %" in printed and "2019" in printed and "coops linked %" in printed
     assert {p.name for p in out.iterdir()} == {"monthly.csv", "yearly.csv", "coop_years.csv",
-                                               "provenance.json", "household_snapshots.npz"}
+                                               "contracts.csv", "provenance.json",
+                                               "household_snapshots.npz"}
     snaps = np.load(out / "household_snapshots.npz")
     assert {"step0_coop", "step12_coop", "step24_income12"} <= set(snaps.files)
     assert len(snaps["step24_coop"]) == json.loads((out / "provenance.json").read_text())[
@@ -82,3 +83,20 @@ def test_outputs_are_readable_by_others_and_leave_no_temporary_files(tmp_path):
     for path in out.iterdir():
         assert not path.name.startswith("."), path
         assert path.stat().st_mode & 0o044, path  # group/other may read (umask 022)
+
+
+def test_network_is_written_when_asked(tmp_path):
+    import networkx as nx
+
+    out = tmp_path / "o"
+    assert main(["run", "--years", "1", "--out", str(out), "--network", "net.graphml",
+                 *FAST]) == 0
+    g = nx.read_graphml(out / "net.graphml")
+    assert any(k == "cooperative" for _, k in g.nodes(data="kind"))
+
+
+def test_bad_network_suffix_is_rejected_before_work(tmp_path, capsys):
+    out = tmp_path / "never"
+    assert main(["run", "--out", str(out), "--network", "net.png", *FAST]) == 2
+    assert "--network must end in .graphml or .csv" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,80 @@
+"""Businesses: Mesa agents that buy produce, from cooperatives under contract or on the spot.
+
+Each month a business needs ``demand`` units of its product. It takes what its
+cooperative suppliers deliver under contract (paid at the contract price) and buys the
+rest on the spot market; it sells everything on at the spot price plus its margin.
+A business whose cash falls below three months of purchases closes.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+__all__ = ["BUSINESS_KINDS", "Business"]
+
+#: Kinds of business and how they contract (assumed): price rule, duration in months,
+#: the quality they require (0..1) and how much an OCOP star or a brand weighs for them.
+BUSINESS_KINDS = {
+    "processor": {"price_rule": "fixed", "duration": 12, "quality": 0.5, "brand_weight": 0.5},
+    "exporter": {"price_rule": "fixed", "duration": 12, "quality": 0.7, "brand_weight": 1.0},
+    "trader": {"price_rule": "spot_plus", "duration": 6, "quality": 0.2, "brand_weight": 0.2},
+    "retailer": {"price_rule": "spot_plus", "duration": 12, "quality": 0.6,
+                 "brand_weight": 1.5},
+}
+
+
+class Business(mesa.Agent):
+    """A buyer of one product: processor, exporter, trader/collector or retailer.
+
+    Attributes:
+        idx: dense index among the model's businesses.
+        kind: a key of :data:`BUSINESS_KINDS`. district, product: where and what.
+        demand: units needed a month (value at spot price 1).
+        min_volume: smallest monthly volume it contracts for.
+        cash: m VND. reputation: 0..1, its record of paying on time.
+        open: False once it has closed.
+        bought_contract, bought_spot: this month's purchases (units);
+            ``bought_contract_last`` keeps last month's contract purchases.
+    """
+
+    def __init__(self, model: mesa.Model, idx: int, kind: str, district: int, product: int,
+                 demand: float, cash: float):
+        super().__init__(model)
+        if kind not in BUSINESS_KINDS:
+            raise ValueError(f"business kind must be one of {list(BUSINESS_KINDS)}, got {kind!r}")
+        self.idx, self.kind, self.district, self.product = idx, kind, district, product
+        self.demand, self.cash = demand, cash
+        self.min_volume = 0.1 * demand
+        self.reputation = 1.0
+        self.open = True
+        self.bought_contract = self.bought_spot = self.bought_contract_last = 0.0
+        self.closed_step: int | None = None
+
+    @property
+    def terms(self) -> dict:
+        """How this kind of business contracts (see :data:`BUSINESS_KINDS`)."""
+        return BUSINESS_KINDS[self.kind]
+
+    def step(self) -> None:
+        """Buy the month's shortfall on the spot market and sell everything on."""
+        if not self.open:
+            return
+        m = self.model
+        spot = m.spot[self.product]
+        self.bought_spot = max(self.demand - self.bought_contract, 0.0)
+        self.cash -= m.world.receive(self.bought_spot * spot, "business_spot_purchases")
+        sold = (self.bought_spot + self.bought_contract) * spot
+        self.cash += m.world.pay(sold * (1.0 + m.params.business_margin), "business_sales")
+        self.bought_contract_last, self.bought_contract = self.bought_contract, 0.0
+        if self.cash < -3.0 * self.demand * spot:
+            self.close()
+
+    def close(self) -> None:
+        """Stop trading (the value chain ends its contracts)."""
+        self.open = False
+        self.closed_step = self.model.steps
+
+    def __repr__(self) -> str:
+        state = "open" if self.open else "closed"
+        return (f"Business(idx={self.idx}, kind={self.kind}, product={self.product}, "
+                f"district={self.district}, {state})")

@@ -1,0 +1,263 @@
+"""Value-chain links: how contracts between cooperatives and businesses form, run and end.
+
+:class:`ValueChain` holds every :class:`~coopsim.contracts.Contract` of a run and the
+trust each side has in the other. Each month the model calls, in order:
+:meth:`~ValueChain.fulfil` (deliveries from what the cooperative bought from its
+members, payments, reneging), then after the agents' steps :meth:`~ValueChain.review`
+(breach, expiry, renewal, exits) and :meth:`~ValueChain.form` (businesses search for
+suppliers). Rules and their sources are in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coopsim.contracts import (
+    ACTIVE,
+    BREACHED_BY_BUSINESS,
+    BREACHED_BY_COOP,
+    COMPLETED,
+    ENDED_BY_EXIT,
+    FIXED,
+    Contract,
+)
+from coopsim.scoring import CoopClass
+
+if TYPE_CHECKING:
+    from coopsim.business import Business
+    from coopsim.cooperative import Cooperative
+    from coopsim.model import CoopModel
+
+__all__ = ["ValueChain"]
+
+_CLASS_FIT = {CoopClass.GOOD: 1.0, CoopClass.FAIR: 0.75, CoopClass.AVERAGE: 0.5,
+              CoopClass.WEAK: 0.25, None: 0.4}
+_FIT_NOISE = 0.3
+
+
+class ValueChain:
+    """All contracts of a run, trust between the parties, and counts of what happened.
+
+    Attributes:
+        contracts: every contract ever made, by id (index).
+        trust_in_business, trust_in_coop: ``{(coop, business): trust}``, 0..1, start 0.5.
+        formed, renewed, supported: counts of contracts made (renewals included).
+        ended: count of contracts ended, by final status.
+    """
+
+    def __init__(self) -> None:
+        self.contracts: list[Contract] = []
+        self._active: list[Contract] = []
+        self.trust_in_business: dict[tuple[int, int], float] = {}
+        self.trust_in_coop: dict[tuple[int, int], float] = {}
+        self.formed = self.renewed = self.supported = 0
+        self.ended: Counter[str] = Counter()
+
+    # ---- queries -----------------------------------------------------------------
+    @property
+    def active(self) -> list[Contract]:
+        """Contracts running now."""
+        return self._active
+
+    def contracted_volume(self, n_coops: int, n_businesses: int) -> tuple[np.ndarray, np.ndarray]:
+        """Active contracted monthly volume per cooperative and per business."""
+        coop, bus = np.zeros(n_coops), np.zeros(n_businesses)
+        for c in self._active:
+            coop[c.coop] += c.volume
+            bus[c.business] += c.volume
+        return coop, bus
+
+    def links_per_coop(self, n_coops: int) -> np.ndarray:
+        """Number of active contracts of each cooperative."""
+        return np.bincount([c.coop for c in self._active], minlength=n_coops)
+
+    # ---- monthly: deliveries and payments -----------------------------------------
+    def fulfil(self, model: CoopModel) -> None:
+        """Deliver under each active contract from what its cooperative bought this month.
+
+        A cooperative serves its contracts in the order they were made, each up to the
+        month's due quantity (volume times the product's seasonal factor), from the
+        produce it bought from members (so deliveries never exceed
+        members' output). Before delivering, a business holding a fixed price that is
+        ``renege_threshold`` above the spot price reneges with chance ``renege_rate``.
+        The business pays on time when it has the cash and its reputation draw allows,
+        late otherwise.
+        """
+        p, rng, s = model.params, model.rng, model.sales
+        left = s.coop_bought_qty.copy()
+        season = model._season[:, model.month - 1]
+        for c in list(self._active):
+            coop, bus = model.coops[c.coop], model.businesses[c.business]
+            spot = model.spot[c.product]
+            if c.price_rule == FIXED and c.price > spot * (1 + p.renege_threshold) \
+                    and rng.random() < p.renege_rate:
+                self._end(c, BREACHED_BY_BUSINESS, model.steps)
+                self._shift(self.trust_in_business, c, -0.5)
+                continue
+            due = c.volume * season[c.product]  # deliveries follow the harvest calendar
+            qty = min(due, left[c.coop]) if c.coop < len(left) else 0.0
+            left[c.coop] -= qty
+            made = c.record_delivery(qty, p.delivery_tolerance, due)
+            self._shift(self.trust_in_coop, c, p.trust_step if made else -2 * p.trust_step)
+            amount = qty * c.unit_price(spot)
+            on_time = bus.cash >= amount and rng.random() < 0.5 + 0.5 * bus.reputation
+            bus.cash -= amount
+            coop.cash += amount
+            coop.contract_qty_m += qty
+            coop.contract_revenue_m += amount
+            bus.bought_contract += qty
+            c.record_payment(amount, on_time)
+            bus.reputation += p.trust_step * ((1.0 if on_time else 0.0) - bus.reputation)
+            self._shift(self.trust_in_business, c, p.trust_step if on_time else -p.trust_step)
+
+    # ---- monthly: endings and renewals --------------------------------------------
+    def review(self, model: CoopModel) -> None:
+        """End contracts that are breached, expired, or whose party left; renew some."""
+        p, step = model.params, model.steps
+        for c in list(self._active):
+            coop, bus = model.coops[c.coop], model.businesses[c.business]
+            if not (coop.status == ACTIVE and bus.open):
+                self._end(c, ENDED_BY_EXIT, step)
+                continue
+            status = c.review(step, p.max_missed, p.max_late)
+            if status == ACTIVE:
+                continue
+            self._active.remove(c)
+            self.ended[status] += 1
+            if status == COMPLETED:
+                self._maybe_renew(model, c)
+            else:  # a breach: the wronged side's trust collapses
+                side = self.trust_in_coop if status == BREACHED_BY_COOP \
+                    else self.trust_in_business
+                side[(c.coop, c.business)] = 0.1
+
+    def _maybe_renew(self, model: CoopModel, old: Contract) -> None:
+        p, key = model.params, (old.coop, old.business)
+        trusted = min(self.trust_in_coop.get(key, 0.5),
+                      self.trust_in_business.get(key, 0.5)) >= p.renew_trust
+        if trusted and model.rng.random() < p.renew_rate:
+            price = old.price  # spot-plus: the same premium
+            if old.price_rule == FIXED:  # a fixed price is re-set at today's spot price
+                premium = self._premium(model, model.coops[old.coop],
+                                        model.businesses[old.business])
+                price = model.spot[old.product] * (1.0 + premium)
+            self._add(model, old.coop, old.business, old.price_rule, price, old.volume,
+                      old.duration, supported=False, renewal_of=old.id)
+            self.renewed += 1
+
+    def end_all_for_coop(self, coop_idx: int, step: int) -> None:
+        """End every active contract of a cooperative that stops operating."""
+        for c in [c for c in self._active if c.coop == coop_idx]:
+            self._end(c, ENDED_BY_EXIT, step)
+
+    def _end(self, c: Contract, status: str, step: int) -> None:
+        c.close(status, step)
+        self._active.remove(c)
+        self.ended[status] += 1
+
+    # ---- monthly: formation -------------------------------------------------------
+    def form(self, model: CoopModel) -> None:
+        """Businesses with unmet demand look for cooperative suppliers.
+
+        A business whose contracted volume is short of its demand by at least its
+        minimum volume searches with chance ``search_rate * (1 + 2 * linkage_promotion)``
+        (matching events and trade fairs raise it). It ranks the open cooperatives of
+        its product by fit (class, its trust in them, brand and OCOP stars weighed by
+        its kind, quality vs its requirement, a penalty for another district, noise)
+        and offers the best a contract; the cooperative accepts when the price beats
+        its own resale price less the value it puts on a secure outlet.
+        """
+        p, rng = model.params, model.rng
+        coop_vol, bus_vol = self.contracted_volume(len(model.coops), len(model.businesses))
+        linked = {(c.coop, c.business) for c in self._active}
+        for b_idx in rng.permutation(len(model.businesses)):
+            bus = model.businesses[b_idx]
+            unmet = bus.demand - bus_vol[b_idx]
+            if not bus.open or unmet < bus.min_volume:
+                continue
+            if rng.random() >= p.search_rate * (1.0 + 2.0 * p.linkage_promotion):
+                continue
+            coop = self._best_supplier(model, bus, linked)
+            if coop is None:
+                continue
+            volume = min(unmet, max(bus.min_volume, 0.5 * coop.recent_bought))
+            offer = self._offer(model, coop, bus, volume)
+            if offer is not None:
+                self._add(model, coop.idx, bus.idx, *offer)
+                linked.add((coop.idx, bus.idx))
+                bus_vol[b_idx] += volume
+                coop_vol[coop.idx] += volume
+
+    def _best_supplier(self, model: CoopModel, bus: Business, linked: set
+                       ) -> Cooperative | None:
+        p, rng = model.params, model.rng
+        best, best_fit = None, -np.inf
+        weight = bus.terms["brand_weight"]
+        for coop in model.coops_by_product.get(bus.product, ()):
+            if not coop.open or (coop.idx, bus.idx) in linked:
+                continue
+            fit = (_CLASS_FIT[coop.coop_class]
+                   + self.trust_in_coop.get((coop.idx, bus.idx), 0.5)
+                   + weight * (coop.ocop_stars / 5.0 + 0.5 * coop.has_brand)
+                   + (coop.competence - bus.terms["quality"])
+                   - p.distance_penalty * (coop.district != bus.district)
+                   + _FIT_NOISE * rng.gumbel())
+            if fit > best_fit:
+                best, best_fit = coop, fit
+        return best
+
+    def _premium(self, model: CoopModel, coop: Cooperative, bus: Business) -> float:
+        p = model.params
+        brand = bus.terms["brand_weight"] * coop.brand_premium
+        return p.contract_premium + p.linkage_promotion * p.support_premium + brand
+
+    def _offer(self, model: CoopModel, coop: Cooperative, bus: Business, volume: float):
+        """The business's offer, or None when the cooperative refuses it."""
+        p, spot = model.params, model.spot[bus.product]
+        premium = self._premium(model, coop, bus)
+        own = spot * (1.0 + coop.markup * (1.0 - p.contract_security))
+        if spot * (1.0 + premium) < own:
+            return None
+        if self.trust_in_business.get((coop.idx, bus.idx), 0.5) < 0.3:
+            return None
+        rule = bus.terms["price_rule"]
+        price = spot * (1.0 + premium) if rule == FIXED else premium
+        supported = bool(model.rng.random() < p.linkage_promotion)
+        return rule, price, volume, bus.terms["duration"], supported
+
+    def seed(self, model: CoopModel, coop: Cooperative, bus: Business, volume: float,
+             months_run: int) -> Contract:
+        """Record a contract that was already running when the run starts."""
+        spot = model.spot[bus.product]
+        premium = self._premium(model, coop, bus)
+        rule = bus.terms["price_rule"]
+        price = spot * (1.0 + premium) if rule == FIXED else premium
+        return self._add(model, coop.idx, bus.idx, rule, price, volume, bus.terms["duration"],
+                         start=model.steps - months_run)
+
+    def _add(self, model: CoopModel, coop: int, business: int, rule: str, price: float,
+             volume: float, duration: int, supported: bool = False,
+             renewal_of: int | None = None, start: int | None = None) -> Contract:
+        c = Contract(id=len(self.contracts), coop=coop, business=business,
+                     product=model.coops[coop].product, price_rule=rule, price=price,
+                     volume=volume, start=model.steps if start is None else start,
+                     duration=duration, supported=supported, renewal_of=renewal_of)
+        self.contracts.append(c)
+        self._active.append(c)
+        self.formed += 1
+        self.supported += int(supported)
+        for side in (self.trust_in_coop, self.trust_in_business):
+            side.setdefault((coop, business), 0.5)
+        return c
+
+    @staticmethod
+    def _shift(side: dict, c: Contract, delta: float) -> None:
+        key = (c.coop, c.business)
+        side[key] = float(np.clip(side.get(key, 0.5) + delta, 0.0, 1.0))
+
+    def ended_by_cause(self) -> dict[str, int]:
+        """Contracts ended so far, by final status."""
+        return dict(self.ended)
