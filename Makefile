@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-all lint bench clean
+.PHONY: demo test test-all lint bench clean compile
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# Byte-compile the package (imports are faster where PYTHONDONTWRITEBYTECODE is set)
+compile: $(STAMP)
+	$(BIN)/python -m compileall -q coopsim
+
 ## Run the main job: the default province, 2018-2028, written to out/demo
-demo: $(STAMP)
+demo: compile
 	$(BIN)/coopsim run --years 10 --seed 2018 --out out/demo
 
 ## Run the test suite (slow tests excluded; `make test-all` runs them too)
@@ -26,7 +30,7 @@ test-all: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check coopsim tests benchmarks scripts
 
-bench: $(STAMP)
+bench: compile
 	$(BIN)/python benchmarks/bench_model.py
 
 clean:

@@ -84,7 +84,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
               file=sys.stderr) as bar:
         result = run(overrides, seed=args.seed, years=args.years, province=province,
-                     progress=lambda _: bar.update(1))
+                     progress=lambda _: bar.update(1), network=args.network is not None)
     written = result.write(args.out)
     if args.network:
         written["network"] = write_network(result.network, args.out / args.network)

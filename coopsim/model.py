@@ -32,7 +32,7 @@ from coopsim.households import (
     sell_month,
     update_membership,
 )
-from coopsim.network import build_network, network_metrics
+from coopsim.network import build_network, link_metrics
 from coopsim.params import Params
 from coopsim.province import Province, load_province
 from coopsim.scoring import CoopClass
@@ -367,7 +367,7 @@ class CoopModel(mesa.Model):
         scores = [c.last_score.total for c in self.live_coops()
                   if c.last_score is not None and c.last_score.coop_class is not None]
         row = {k: m[k] for k in YEARLY_COLUMNS if k in m}
-        net = network_metrics(self.network())
+        net = link_metrics(len(self.coops), len(self.businesses), self.value_chain.active)
         year_start = self.steps - 12
         row.update(founded=founded, dissolved=dissolved, loans_granted=loans,
                    mean_score=float(np.mean(scores)) if scores else float("nan"),

@@ -8,16 +8,21 @@ an edge-list CSV).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from coopsim.contracts import Contract
 
-__all__ = ["build_network", "coop_node", "business_node", "network_metrics", "write_network"]
+if TYPE_CHECKING:  # networkx is imported only when a graph is built (it is slow to import)
+    import networkx as nx
+
+__all__ = ["build_network", "business_node", "coop_node", "link_metrics", "network_metrics",
+           "write_network"]
 
 
 def coop_node(idx: int) -> str:
@@ -41,6 +46,8 @@ def build_network(coops: Iterable[Any], businesses: Iterable[Any],
         step: the step to look at; ``None`` means now (the contracts' current state).
         include_ended: also keep contracts that had ended by then (edge ``status`` says).
     """
+    import networkx as nx
+
     g = nx.MultiGraph()
     for c in coops:
         label = c.coop_class.label if c.coop_class is not None else "unrated"
@@ -69,6 +76,8 @@ def network_metrics(g: nx.MultiGraph) -> dict[str, float]:
     Only active edges count; closed businesses and cooperatives that do not operate
     are still nodes (they have no active edges).
     """
+    import networkx as nx
+
     active = nx.Graph()
     active.add_nodes_from(g.nodes(data=True))
     active.add_edges_from((u, v) for u, v, s in g.edges(data="status") if s == "active")
@@ -93,6 +102,8 @@ def network_metrics(g: nx.MultiGraph) -> dict[str, float]:
 
 def write_network(g: nx.MultiGraph, path: str | Path) -> Path:
     """Write ``g`` as GraphML (``.graphml``) or as an edge-list CSV (``.csv``)."""
+    import networkx as nx
+
     path = Path(path)
     if path.suffix == ".graphml":
         nx.write_graphml(g, path)
@@ -104,3 +115,23 @@ def write_network(g: nx.MultiGraph, path: str | Path) -> Path:
     else:
         raise ValueError(f"network file must end in .graphml or .csv, got {path.name!r}")
     return path
+
+
+def link_metrics(n_coops: int, n_businesses: int, active: Sequence[Contract]) -> dict[str, float]:
+    """Degree and largest-component figures of the active links, without networkx.
+
+    Nodes are all cooperatives and businesses ever created; the largest component
+    counts nodes in the biggest connected group joined by active contracts.
+    """
+    degrees = np.bincount([c.coop for c in active], minlength=n_coops)
+    n = n_coops + n_businesses
+    if not active or n == 0:
+        return {"largest_component": 0, "coop_degree_mean": float(degrees.mean()) if n_coops
+                else 0.0, "coop_degree_max": int(degrees.max()) if n_coops else 0}
+    rows = [c.coop for c in active]
+    cols = [n_coops + c.business for c in active]
+    adj = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    _, labels = connected_components(adj, directed=False)
+    sizes = np.bincount(labels)
+    return {"largest_component": int(sizes.max()), "coop_degree_mean": float(degrees.mean()),
+            "coop_degree_max": int(degrees.max())}

@@ -76,7 +76,7 @@ def plot_network(graph, ax: Axes | None = None, title: str = "Value-chain networ
     edges = list(linked.edges(data="status"))
     nx.draw_networkx_edges(linked, pos, ax=ax, edgelist=[(u, v) for u, v, _ in edges],
                            edge_color=[EDGE_STATUS_COLOURS.get(s, "#000000") for *_, s in edges],
-                           width=1.0)
+                           width=2.0)
     handles = ([Line2D([], [], marker="o", ls="", color=c, label=f"cooperative: {k}")
                 for k, c in CLASS_COLOURS.items()]
                + [Line2D([], [], marker="s", ls="", color=c, label=k)

@@ -48,7 +48,7 @@ class RunResult:
             cash) by step, every ``snapshot_every`` months from step 0.
         contracts: every value-chain contract of the run with its attributes and record.
         network: the final value-chain network (networkx MultiGraph, all contracts,
-            edge ``status`` telling which still run).
+            edge ``status`` telling which still run), when asked for with ``network``.
     """
 
     monthly: pd.DataFrame
@@ -131,7 +131,7 @@ def provenance(params: Params, province: Province, seed: int, years: int) -> dic
 
 def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 10,
         province: Province | str | Path | None = None,
-        progress: Callable[[int], None] | None = None) -> RunResult:
+        progress: Callable[[int], None] | None = None, network: bool = False) -> RunResult:
     """Simulate ``years`` years of a province and return its tables with provenance.
 
     Args:
@@ -141,6 +141,7 @@ def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 
         province: a :class:`Province`, a path to a province file, or ``None`` for the
             embedded default province.
         progress: called with the number of steps done after each step.
+        network: also return the final value-chain network (imports networkx).
 
     Raises:
         ParameterError: a bad parameter name or value, seed or years.
@@ -166,4 +167,4 @@ def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 
         provenance=record, snapshots=model.snapshots,
         contracts=pd.DataFrame([c.to_dict() for c in model.value_chain.contracts],
                                columns=CONTRACT_COLUMNS),
-        network=model.network(include_ended=True))
+        network=model.network(include_ended=True) if network else None)

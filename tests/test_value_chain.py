@@ -156,3 +156,16 @@ def test_network_figure_renders():
     assert ax.get_legend() is not None
     assert len(ax.collections) >= 2                        # cooperatives and businesses
     assert len(ax.patches) + len(ax.collections) > 2        # and the contract edges
+
+
+def test_link_metrics_agree_with_networkx():
+    from coopsim.network import link_metrics
+
+    model = small_model(seed=6, scale=0.2, linkage_promotion=1.0)
+    for _ in range(18):
+        model.step()
+    fast = link_metrics(len(model.coops), len(model.businesses), model.value_chain.active)
+    slow = network_metrics(model.network())
+    assert model.value_chain.active
+    for key in ("largest_component", "coop_degree_mean", "coop_degree_max"):
+        assert fast[key] == pytest.approx(slow[key]), key
