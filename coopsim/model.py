@@ -65,7 +65,9 @@ YEARLY_COLUMNS = [
     *(f"n_{s}" for s in STATUSES), "founded", "dissolved", "members", "membership_rate",
     "income_member", "income_nonmember", "loans_granted", "loans_active", "mean_score",
     "links_active", "linked_share", "links_formed", "links_ended", "businesses_linked_share",
-    "largest_component", "coop_degree_mean", "coop_degree_max", "n_brands", "n_ocop_3",
+    "largest_component", "coop_degree_mean", "coop_degree_max", "coops_with_degree_1",
+    "coops_with_degree_2", "coops_with_degree_3", "coops_with_degree_4plus", "n_brands",
+    "n_ocop_3",
     "n_ocop_4", "n_ocop_5", "side_selling_rate", "income_linked_members",
     "income_unlinked_members",
 ]
@@ -375,9 +377,7 @@ class CoopModel(mesa.Model):
                                     if c.start > year_start),
                    links_ended=sum(1 for c in self.value_chain.contracts
                                    if c.end is not None and c.end > year_start),
-                   largest_component=net["largest_component"],
-                   coop_degree_mean=net["coop_degree_mean"],
-                   coop_degree_max=net["coop_degree_max"],
+                   **net,
                    side_selling_rate=float(np.mean(self._year_side_selling))
                    if self._year_side_selling else 0.0)
         self.datacollector.add_table_row("yearly", row)

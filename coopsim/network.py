@@ -95,8 +95,7 @@ def network_metrics(g: nx.MultiGraph) -> dict[str, float]:
         "coop_degree_max": int(degrees.max()) if len(degrees) else 0,
         "largest_component": largest,
         "largest_component_share": largest / active.number_of_nodes() if len(active) else 0.0,
-        **{f"coops_with_degree_{d}": int((degrees == d).sum()) for d in range(4)},
-        "coops_with_degree_4plus": int((degrees >= 4).sum()),
+        **_degree_histogram(degrees),
     }
 
 
@@ -125,13 +124,19 @@ def link_metrics(n_coops: int, n_businesses: int, active: Sequence[Contract]) ->
     """
     degrees = np.bincount([c.coop for c in active], minlength=n_coops)
     n = n_coops + n_businesses
-    if not active or n == 0:
-        return {"largest_component": 0, "coop_degree_mean": float(degrees.mean()) if n_coops
-                else 0.0, "coop_degree_max": int(degrees.max()) if n_coops else 0}
-    rows = [c.coop for c in active]
-    cols = [n_coops + c.business for c in active]
-    adj = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    _, labels = connected_components(adj, directed=False)
-    sizes = np.bincount(labels)
-    return {"largest_component": int(sizes.max()), "coop_degree_mean": float(degrees.mean()),
-            "coop_degree_max": int(degrees.max())}
+    largest = 0
+    if active:
+        rows = [c.coop for c in active]
+        cols = [n_coops + c.business for c in active]
+        adj = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        largest = int(np.bincount(connected_components(adj, directed=False)[1]).max())
+    return {"largest_component": largest,
+            "coop_degree_mean": float(degrees.mean()) if n_coops else 0.0,
+            "coop_degree_max": int(degrees.max()) if n_coops else 0,
+            **_degree_histogram(degrees)}
+
+
+def _degree_histogram(degrees: np.ndarray) -> dict[str, int]:
+    """Cooperatives with 1, 2, 3 and 4+ active contracts (all ever created count)."""
+    return {**{f"coops_with_degree_{d}": int((degrees == d).sum()) for d in (1, 2, 3)},
+            "coops_with_degree_4plus": int((degrees >= 4).sum())}

@@ -167,5 +167,6 @@ def test_link_metrics_agree_with_networkx():
     fast = link_metrics(len(model.coops), len(model.businesses), model.value_chain.active)
     slow = network_metrics(model.network())
     assert model.value_chain.active
-    for key in ("largest_component", "coop_degree_mean", "coop_degree_max"):
+    for key in ("largest_component", "coop_degree_mean", "coop_degree_max",
+                "coops_with_degree_1", "coops_with_degree_2", "coops_with_degree_4plus"):
         assert fast[key] == pytest.approx(slow[key]), key
