@@ -69,20 +69,24 @@ def _free_riding(model: CoopModel, coop: Cooperative) -> None:
 
 def _start(model: CoopModel, coop: Cooperative) -> None:
     p, rng = model.params, model.rng
-    share = 1.0 - p.ocop_support  # what the cooperative pays itself
     eligible = coop.coop_class is not None and coop.coop_class >= CoopClass.AVERAGE
     if not (coop.has_brand or coop.brand_pending) and eligible:
-        cost = p.brand_cost * share
-        if coop.cash >= cost and rng.random() < p.brand_rate * (1.0 + p.ocop_support):
-            _pay(model, coop, cost, "brand_registration")
-            coop.brand_pending = True
-    elif coop.has_brand and not coop.ocop_stars and not coop.ocop_pending:
-        cost = p.ocop_cost * share
-        if coop.cash >= cost and rng.random() < p.ocop_rate * (1.0 + p.ocop_support):
-            _pay(model, coop, cost, "ocop_development")
-            coop.ocop_pending = True
+        if rng.random() < p.brand_rate * (1.0 + p.ocop_support):
+            coop.brand_pending = _pay(model, coop, p.brand_cost, "brand_registration")
+    elif coop.has_brand and not (coop.ocop_stars or coop.ocop_pending) \
+            and rng.random() < p.ocop_rate * (1.0 + p.ocop_support):
+        coop.ocop_pending = _pay(model, coop, p.ocop_cost, "ocop_development")
 
 
-def _pay(model: CoopModel, coop: Cooperative, amount: float, purpose: str) -> None:
-    coop.cash -= model.world.receive(amount, purpose)
-    coop.costs_y += amount
+def _pay(model: CoopModel, coop: Cooperative, cost: float, purpose: str) -> bool:
+    """Pay ``cost`` to the world, support covering up to ``ocop_support`` of it.
+
+    Returns False (and pays nothing) when the cooperative cannot pay its own part.
+    """
+    own = cost - min(cost * model.params.ocop_support, cost)
+    if coop.cash < own:
+        return False
+    own = cost - model.support("ocop_support", cost - own)  # the state pays the rest
+    coop.cash -= model.world.receive(own, purpose)
+    coop.costs_y += own
+    return True

@@ -1,8 +1,9 @@
 """The ``coopsim`` command line.
 
-``coopsim run`` simulates the default (or a given) province and writes tidy CSV tables
-and a provenance record; ``coopsim params`` lists every parameter with its unit,
-bounds and source; ``coopsim province`` writes the default province file to edit.
+``coopsim run`` simulates the default (or a given) province under a scenario and writes
+tidy CSV tables and a provenance record; ``coopsim scenarios`` lists the shipped
+scenarios; ``coopsim params`` lists every parameter with its unit, bounds and source;
+``coopsim province`` writes the default province file to edit.
 Every input is validated before any work starts; a bad one exits with status 2 and a
 message naming the field and value, and writes nothing.
 """
@@ -19,7 +20,9 @@ import pandas as pd
 
 from coopsim.network import write_network
 from coopsim.params import ParameterError, Params, param_specs
+from coopsim.policy import PolicyError
 from coopsim.province import ProvinceError, default_province, load_province, save_province
+from coopsim.scenarios import load_scenario, shipped_scenarios
 
 __all__ = ["main"]
 
@@ -81,18 +84,42 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.network is not None and args.network.suffix not in (".graphml", ".csv"):
         raise ParameterError(f"--network must end in .graphml or .csv, got {str(args.network)!r}")
     province = load_province(args.province)
+    scenario = load_scenario(args.scenario)
+    Params.from_overrides({**scenario.overrides(), **overrides})
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
               file=sys.stderr) as bar:
-        result = run(overrides, seed=args.seed, years=args.years, province=province,
-                     progress=lambda _: bar.update(1), network=args.network is not None)
+        result = run(scenario, overrides, seed=args.seed, years=args.years,
+                     province=province, progress=lambda _: bar.update(1),
+                     network=args.network is not None)
     written = result.write(args.out)
     if args.network:
         written["network"] = write_network(result.network, args.out / args.network)
-    print(f"{province.name}: {result.provenance['households']} households, seed {args.seed}")
+    print(f"{province.name}: {result.provenance['households']} households, seed {args.seed}, "
+          f"scenario {scenario.name}")
     print(yearly_table(result.yearly))
+    if not result.spending.empty:
+        print("\nPolicy: budget spent per lever (m VND at the simulated scale) and what it did")
+        print(policy_table(result))
     print("\nValue chains (links = active contracts at December)")
     print(yearly_table(result.yearly, LINK_COLUMNS))
     print(f"wrote {', '.join(p.name for p in written.values())} to {args.out}")
+    return 0
+
+
+def policy_table(result) -> str:
+    """Spending per lever and lever figures by year, for the terminal."""
+    spent = result.spending.pivot_table(index="year", columns="lever", values="spent",
+                                        aggfunc="sum").round(0)
+    spent["total"] = spent.sum(axis=1)
+    figs = result.lever_figures.pivot_table(index="year", columns="figure", values="value",
+                                            aggfunc="sum")
+    return spent.join(figs).fillna(0).to_string()
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    for name, path in sorted(shipped_scenarios().items()):
+        scenario = load_scenario(path)
+        print(f"{name:34s} {scenario.description}")
     return 0
 
 
@@ -123,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopsim", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="simulate one province and write its tables")
+    r.add_argument("--scenario", default="baseline",
+                   help="a shipped scenario (see `coopsim scenarios`) or a scenario file "
+                        "(default: baseline, no measures)")
     r.add_argument("--years", type=int, default=10, help="years to simulate (default 10)")
     r.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
     r.add_argument("--scale", type=float, default=None,
@@ -140,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("params", help="list every parameter with unit, range and source")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(func=_cmd_params)
+    c = sub.add_parser("scenarios", help="list the shipped scenarios")
+    c.set_defaults(func=_cmd_scenarios)
     v = sub.add_parser("province", help="write the default province file to edit")
     v.add_argument("--save", type=Path, required=True, help="where to write it")
     v.set_defaults(func=_cmd_province)
@@ -151,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, ProvinceError) as exc:
+    except (ParameterError, ProvinceError, PolicyError) as exc:
         print(f"coopsim: error: {exc}", file=sys.stderr)
         return 2
 

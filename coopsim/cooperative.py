@@ -77,6 +77,7 @@ class Cooperative(mesa.Agent):
         self.ocop_stars, self.quality_incidents, self.brand_reputation = 0, 0, 1.0
         self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
         self.recent_bought = 0.0
+        self.weak_years, self.founding_grant = 0, False
         self.income_per_member = self.member_satisfaction = 0.0
         self.coop_class: CoopClass | None = None
         self.last_score: Score | None = None
@@ -255,6 +256,7 @@ class Cooperative(mesa.Agent):
         self.last_score = rated
         if rated.coop_class is not None:
             self.coop_class = rated.coop_class
+            self.weak_years = self.weak_years + 1 if rated.coop_class == CoopClass.WEAK else 0
         revenue = self.revenue_y
         self._plan_next_year(rng)
         self._reset_year()

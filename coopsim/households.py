@@ -224,7 +224,8 @@ class MonthSales:
 
 
 def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarray,
-               params: Params, rng: np.random.Generator) -> MonthSales:
+               params: Params, rng: np.random.Generator,
+               yield_factor: np.ndarray | None = None) -> MonthSales:
     """Produce and sell for one month (decided on start-of-month state).
 
     Members of an open cooperative offer their output to it unless a trader's spot
@@ -237,11 +238,14 @@ def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarr
     Args:
         month: calendar month index, 0 = January.
         spot: spot price of each product this month.
+        yield_factor: this year's weather/yield shock of each product (1 = normal).
     """
     n_coops = len(coops.open)
     # uniform noise with unit variance (normal draws cost 7x more at this size)
     noise = (rng.random((2, len(hh)), dtype=np.float32) - 0.5) * np.float32(np.sqrt(12.0))
     out = hh.base_output[month] * np.maximum(1.0 + params.output_noise * noise[0], 0.0)
+    if yield_factor is not None:
+        out *= yield_factor.astype(np.float32)[hh.product]
     offer = spot.astype(np.float32)[hh.product] * (1.0 + params.offer_dispersion * noise[1])
     net = out * (offer - hh.cost_share)
     rows = np.flatnonzero(hh.coop >= 0)

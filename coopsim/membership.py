@@ -11,10 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from coopsim.accounts import World
-from coopsim.cooperative import Cooperative
+from coopsim.cooperative import MERGED, Cooperative
 from coopsim.households import NO_COOP, HouseholdStore
 
-__all__ = ["dissolve", "join", "leave", "pay_dividends"]
+__all__ = ["dissolve", "join", "leave", "merge", "pay_dividends"]
 
 
 def join(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray,
@@ -129,3 +129,24 @@ def dissolve(hh: HouseholdStore, coop: Cooperative, world: World, status: str,
     coop.members = 0
     coop.charter_capital = coop.dev_fund = coop.reserve_fund = coop.retained = 0.0
     coop.end(status)
+
+
+def merge(hh: HouseholdStore, source: Cooperative, target: Cooperative) -> None:
+    """Merge ``source`` into ``target``: members, capital, assets and debts move over.
+
+    Members keep their contributed capital, now in ``target``. The books are added
+    together (``source``'s profit of the year so far goes to ``target``'s retained
+    earnings), and ``source`` ends with status ``merged``.
+    """
+    rows = hh.members_of(source.idx)
+    hh.coop[rows] = target.idx
+    hh.unhappy[rows] = 0
+    target.members += len(rows)
+    for name in ("cash", "assets", "debt", "charter_capital", "dev_fund", "reserve_fund",
+                 "retained", "loan_payment"):
+        setattr(target, name, getattr(target, name) + getattr(source, name))
+        setattr(source, name, 0.0)
+    target.retained += source.revenue_y - source.costs_y
+    source.revenue_y = source.costs_y = 0.0
+    source.members = 0
+    source.end(MERGED)

@@ -12,6 +12,7 @@ The model never imports plotting, UI, scenario or experiment code.
 from __future__ import annotations
 
 import time
+import zlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -103,12 +104,15 @@ class CoopModel(mesa.Model):
     """
 
     def __init__(self, province: Province | str | Path | None = None, *,
-                 seed: int | None = None, rng: Any = None, **params: Any):
+                 seed: int | None = None, rng: Any = None, policy: Any = None,
+                 **params: Any):
         self.params = Params.from_overrides(params)
         if not isinstance(province, Province):
             province = load_province(province)
         super().__init__(seed=seed, rng=rng)
         self.province = province
+        self._entropy = int(seed) if seed is not None else int(self.rng.integers(2**62))
+        self._streams: dict[str, np.random.Generator] = {}
         self.weights = self.params.scoring_weights()
         self.world = World()
         self.households, self.commune_district, self.district_share = generate_households(
@@ -119,6 +123,7 @@ class CoopModel(mesa.Model):
         self._cell_size = np.bincount(self.households.cell,
                                       minlength=len(self.commune_district) * self._n_products)
         self.spot = np.ones(self._n_products)
+        self.yield_factor = np.ones(self._n_products)
         self.coops: list[Cooperative] = []
         self.coops_by_product: dict[int, list[Cooperative]] = {}
         self.businesses: list[Business] = []
@@ -130,6 +135,9 @@ class CoopModel(mesa.Model):
         create_initial_coops(self)
         create_businesses(self)
         seed_contracts(self)
+        self.policy = policy
+        if policy is not None:
+            policy.attach(self)
         self._year_side_selling: list[float] = []
         self.datacollector = DataCollector(
             model_reporters={k: partial(_metric, name=k) for k in METRICS},
@@ -138,6 +146,28 @@ class CoopModel(mesa.Model):
         self._update_metrics(side_selling=0.0)
         self.datacollector.collect(self)
         self._snapshot()
+
+    # ---- randomness and support ------------------------------------------------------
+    def stream(self, name: str) -> np.random.Generator:
+        """A named random stream derived from the run's seed.
+
+        External conditions (``"external"``) and each policy lever draw from their own
+        stream, so scenarios run with the same seed face the same prices and harvests,
+        and a lever that is off draws nothing.
+        """
+        if name not in self._streams:
+            key = (zlib.crc32(name.encode()),)
+            self._streams[name] = np.random.default_rng(
+                np.random.SeedSequence(self._entropy, spawn_key=key))
+        return self._streams[name]
+
+    def support(self, lever: str, amount: float) -> float:
+        """Public support a rule asks for: what the policy budget covers of ``amount``.
+
+        Without a policy package the support parameters alone decide (someone pays in
+        full); with one, the lever's remaining budget caps it.
+        """
+        return amount if self.policy is None else self.policy.grant(lever, amount)
 
     # ---- calendar ------------------------------------------------------------------
     @property
@@ -181,6 +211,10 @@ class CoopModel(mesa.Model):
         clock = time.perf_counter
         t0 = clock()
         month0 = self.month - 1
+        if month0 == 0:
+            self._new_year_conditions()
+        if self.policy is not None:
+            self.policy.before_month(self)
         contracted, _ = self.value_chain.contracted_volume(len(self.coops),
                                                            len(self.businesses))
         for coop in self.coops:
@@ -190,7 +224,7 @@ class CoopModel(mesa.Model):
         arrays = self._coop_arrays()
         t1 = clock()
         self.sales = sell_month(self.households, arrays, month0, self.spot, self.params,
-                                self.rng)
+                                self.rng, self.yield_factor)
         self.world.pay(self.sales.world_net, "household_trade")
         t2 = clock()
         self.value_chain.fulfil(self)
@@ -216,10 +250,20 @@ class CoopModel(mesa.Model):
         self.timings["households"] += (t2 - t1) + (t4 - t3)
         self.timings["collection"] += t6 - t5
 
+    def _new_year_conditions(self) -> None:
+        """Each January: the year's yield shock per product and businesses' demand growth."""
+        p = self.params
+        self.yield_factor = np.exp(p.yield_shock * self.stream("external").standard_normal(
+            self._n_products) - 0.5 * p.yield_shock**2)
+        if self.steps > 1:
+            for bus in self.businesses:
+                bus.demand *= 1.0 + p.demand_growth
+                bus.min_volume *= 1.0 + p.demand_growth
+
     def _move_prices(self) -> None:
         """Spot prices follow a mean-reverting log random walk around 1."""
         p = self.params
-        shock = p.price_volatility * self.rng.standard_normal(self._n_products)
+        shock = p.price_volatility * self.stream("external").standard_normal(self._n_products)
         log_p = (1 - p.price_reversion) * np.log(self.spot) + shock
         self.spot = np.exp(log_p)
 
@@ -282,6 +326,8 @@ class CoopModel(mesa.Model):
             membership.pay_dividends(hh, coop, end.dividend_pool, self.month - 1, members)
             self._coop_year_row(coop, end)
         hh.patronage[:] = 0.0
+        if self.policy is not None:
+            self.policy.after_ratings(self)
         for coop in self.live_coops():
             paper = coop.status == INACTIVE and self.rng.random() < p.paper_dissolution_rate
             if coop.equity < 0 or paper:

@@ -80,12 +80,17 @@ class Params(ScoringWeights):
     output_noise: float = _p(0.15, 0.0, 1.0, unit="sd", group="households",
                              doc="month-to-month idiosyncratic output noise (relative)",
                              source=A)
-    price_volatility: float = _p(0.04, 0.0, 0.5, unit="log-sd/month", group="households",
+    price_volatility: float = _p(0.04, 0.0, 0.5, unit="log-sd/month", group="external",
                                  doc="monthly volatility of each product's spot price",
                                  source=A)
-    price_reversion: float = _p(0.1, 0.0, 1.0, unit="1/month", group="households",
+    price_reversion: float = _p(0.1, 0.0, 1.0, unit="1/month", group="external",
                                 doc="mean reversion of spot prices towards 1",
                                 source=A)
+    yield_shock: float = _p(0.05, 0.0, 1.0, unit="log-sd/year", group="external",
+                            doc="year-to-year weather/yield shock of each product's output",
+                            source=A)
+    demand_growth: float = _p(0.03, -0.5, 0.5, unit="1/year", group="external",
+                              doc="yearly growth of businesses' demand", source=A)
     offer_dispersion: float = _p(0.08, 0.0, 0.5, unit="sd", group="households",
                                  doc="spread of traders' spot offers to individual households",
                                  source="assumed; side-selling mechanism of Nguyen et al. 2019, "
@@ -285,6 +290,12 @@ class Params(ScoringWeights):
                            doc="how far one delivery or payment moves trust", source=A)
     business_margin: float = _p(0.08, 0.0, 1.0, unit="relative price", group="value_chain",
                                 doc="businesses' resale margin over spot", source=A)
+
+    linkage_grant: float = _p(0.0, 0.0, 300.0, unit="m VND", group="value_chain",
+                              doc="support paid to a cooperative for each supported contract "
+                                  "(the linkage lever sets it)",
+                              source="facts: Decree 98/2018/ND-CP, 100% of consultancy up to "
+                                     "300 m VND")
 
     # --- brands and OCOP ------------------------------------------------------------
     brand_rate: float = _p(0.1, 0.0, 1.0, unit="probability/year", group="brands",

@@ -27,7 +27,9 @@ import pandas as pd
 from coopsim.contracts import Contract
 from coopsim.model import CoopModel
 from coopsim.params import ParameterError, Params
+from coopsim.policy import Policy
 from coopsim.province import Province, load_province
+from coopsim.scenarios import Scenario, load_scenario
 
 __all__ = ["RunResult", "provenance", "run", "validate_run_args"]
 
@@ -49,6 +51,8 @@ class RunResult:
         contracts: every value-chain contract of the run with its attributes and record.
         network: the final value-chain network (networkx MultiGraph, all contracts,
             edge ``status`` telling which still run), when asked for with ``network``.
+        spending: money spent per lever and year (m VND, at the simulated scale).
+        lever_figures: what the levers did per year (trainees, grants, mergers...).
     """
 
     monthly: pd.DataFrame
@@ -58,6 +62,8 @@ class RunResult:
     snapshots: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
     contracts: pd.DataFrame = field(default_factory=pd.DataFrame)
     network: Any = None
+    spending: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lever_figures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write CSV tables, ``provenance.json`` and ``household_snapshots.npz``.
@@ -73,7 +79,8 @@ class RunResult:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years,
-                 "contracts": self.contracts}
+                 "contracts": self.contracts, "spending": self.spending,
+                 "lever_figures": self.lever_figures}
         written = {name: _atomic_write(out / f"{name}.csv", df.to_csv(index=False))
                    for name, df in files.items()}
         written["provenance"] = _atomic_write(
@@ -129,14 +136,18 @@ def provenance(params: Params, province: Province, seed: int, years: int) -> dic
     }
 
 
-def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 10,
+def run(scenario: Scenario | str | Path | None = None,
+        overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 10,
         province: Province | str | Path | None = None,
         progress: Callable[[int], None] | None = None, network: bool = False) -> RunResult:
-    """Simulate ``years`` years of a province and return its tables with provenance.
+    """Simulate ``years`` years of a province under a scenario; return tables and provenance.
 
     Args:
-        overrides: parameter values that differ from the defaults (by name).
-        seed: the run's seed; the same seed gives identical tables.
+        scenario: a :class:`~coopsim.scenarios.Scenario`, the name of a shipped one, a
+            path to a scenario file, or ``None`` for the baseline (no measures).
+        overrides: parameter values that differ from the defaults and the scenario's.
+        seed: the run's seed; the same seed gives identical tables, and the same
+            external conditions (prices, harvests) whatever the scenario.
         years: number of years (12 monthly steps each) from the province's start.
         province: a :class:`Province`, a path to a province file, or ``None`` for the
             embedded default province.
@@ -146,14 +157,19 @@ def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 
     Raises:
         ParameterError: a bad parameter name or value, seed or years.
         ProvinceError: a malformed province file.
+        PolicyError: an unknown scenario or a malformed scenario file.
     """
     validate_run_args(seed, years)
-    params = Params.from_overrides(overrides)
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario("baseline" if scenario is None else scenario)
+    params = Params.from_overrides({**scenario.overrides(), **dict(overrides or {})})
     if not isinstance(province, Province):
         province = load_province(province)
     record = provenance(params, province, seed, years)
+    record["scenario"] = scenario.to_dict()
     t0 = time.perf_counter()
-    model = CoopModel(province, seed=int(seed), **params.to_dict())
+    policy = scenario.policy()
+    model = CoopModel(province, seed=int(seed), policy=policy, **params.to_dict())
     for step in range(12 * years):
         model.step()
         if progress is not None:
@@ -161,10 +177,37 @@ def run(overrides: Mapping[str, Any] | None = None, seed: int = 0, years: int = 
     record["wall_seconds"] = round(time.perf_counter() - t0, 3)
     record["households"] = len(model.households)
     dc = model.datacollector
+    spending, figures = _policy_tables(policy)
     return RunResult(
         monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
-        yearly=dc.get_table_dataframe("yearly"), coop_years=dc.get_table_dataframe("coop_years"),
+        yearly=_with_policy(dc.get_table_dataframe("yearly"), spending, figures),
+        coop_years=dc.get_table_dataframe("coop_years"),
         provenance=record, snapshots=model.snapshots,
         contracts=pd.DataFrame([c.to_dict() for c in model.value_chain.contracts],
                                columns=CONTRACT_COLUMNS),
-        network=model.network(include_ended=True) if network else None)
+        network=model.network(include_ended=True) if network else None,
+        spending=spending, lever_figures=figures)
+
+
+def _policy_tables(policy: Policy | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Spending per lever and year, and lever-specific figures per year (tidy)."""
+    spending = pd.DataFrame(policy.spending_table() if policy else [],
+                            columns=["year", "lever", "spent"])
+    rows = [{"year": y, "figure": k, "value": v}
+            for y, per in sorted(policy.counts.items()) for k, v in sorted(per.items())] \
+        if policy else []
+    return spending, pd.DataFrame(rows, columns=["year", "figure", "value"])
+
+
+def _with_policy(yearly: pd.DataFrame, spending: pd.DataFrame, figures: pd.DataFrame
+                 ) -> pd.DataFrame:
+    """Add budget spent (total and per lever) and lever figures to the yearly table."""
+    out = yearly.copy()
+    per_lever = spending.pivot_table(index="year", columns="lever", values="spent",
+                                     aggfunc="sum").add_prefix("spent_")
+    counts = figures.pivot_table(index="year", columns="figure", values="value", aggfunc="sum")
+    out["budget_spent"] = out.year.map(spending.groupby("year").spent.sum()).fillna(0.0)
+    for table in (per_lever, counts):
+        for col in table.columns:
+            out[col] = out.year.map(table[col]).fillna(0.0)
+    return out

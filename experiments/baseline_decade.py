@@ -40,7 +40,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     tables = []
     for rep, seed in enumerate(replication_seeds(args.master_seed, args.reps)):
-        res = run({"scale": args.scale}, seed=seed, years=args.years)
+        res = run(overrides={"scale": args.scale}, seed=seed, years=args.years)
         tables.append(res.yearly.assign(rep=rep, seed=seed))
     yearly = pd.concat(tables, ignore_index=True)
     yearly.to_csv(args.out / "yearly_all_runs.csv", index=False)

@@ -38,7 +38,7 @@ def evaluate(point: dict, scale: float, seeds=(1, 2)) -> tuple[float, dict]:
     over["c09_member_benefits"] = 62.0 - 12.0 - 15.0 - 10.0 - over["c09_commendations"]
     first, rev, loans, weak_end = [], [], [], []
     for seed in seeds:
-        r = run({"scale": scale, **over}, seed=seed, years=10, province=prov)
+        r = run(overrides={"scale": scale, **over}, seed=seed, years=10, province=prov)
         y = r.yearly
         counts = y[[f"n_{c}" for c in CLASSES]].to_numpy(float)
         first.append(counts[0] / counts[0].sum())

@@ -18,7 +18,7 @@ SETTINGS = {"overrides": {"scale": 0.1}, "seed": 2018, "years": 4}
 
 def summary(overrides: dict | None = None) -> dict:
     """Yearly figures and per-cooperative final figures of the golden run."""
-    res = run({**SETTINGS["overrides"], **(overrides or {})}, seed=SETTINGS["seed"],
+    res = run(overrides={**SETTINGS["overrides"], **(overrides or {})}, seed=SETTINGS["seed"],
               years=SETTINGS["years"])
     last = res.coop_years[res.coop_years.year == res.coop_years.year.max()]
     last = last[["coop", "members", "revenue", "profit", "score", "coop_class"]]

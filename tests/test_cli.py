@@ -19,7 +19,8 @@ def test_run_writes_tables_and_provenance(tmp_path, capsys):
     assert "weak %" in printed and "2019" in printed and "coops linked %" in printed
     assert {p.name for p in out.iterdir()} == {"monthly.csv", "yearly.csv", "coop_years.csv",
                                                "contracts.csv", "provenance.json",
-                                               "household_snapshots.npz"}
+                                               "household_snapshots.npz", "spending.csv",
+                                               "lever_figures.csv"}
     snaps = np.load(out / "household_snapshots.npz")
     assert {"step0_coop", "step12_coop", "step24_income12"} <= set(snaps.files)
     assert len(snaps["step24_coop"]) == json.loads((out / "provenance.json").read_text())[

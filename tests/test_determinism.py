@@ -12,22 +12,22 @@ SMALL = {"scale": 0.05}
 
 
 def test_same_seed_gives_identical_tables():
-    a = run(SMALL, seed=11, years=2)
-    b = run(SMALL, seed=11, years=2)
+    a = run(overrides=SMALL, seed=11, years=2)
+    b = run(overrides=SMALL, seed=11, years=2)
     assert a.monthly.equals(b.monthly)
     assert a.yearly.equals(b.yearly)
     assert a.coop_years.equals(b.coop_years)
 
 
 def test_different_seed_gives_different_tables():
-    a = run(SMALL, seed=11, years=2)
-    b = run(SMALL, seed=12, years=2)
+    a = run(overrides=SMALL, seed=11, years=2)
+    b = run(overrides=SMALL, seed=12, years=2)
     assert not a.monthly.equals(b.monthly)
     assert not a.coop_years.equals(b.coop_years)
 
 
 def test_provenance_records_seed_params_and_versions():
-    r = run(SMALL, seed=5, years=1)
+    r = run(overrides=SMALL, seed=5, years=1)
     prov = r.provenance
     assert prov["seed"] == 5 and prov["years"] == 1
     assert prov["params"]["scale"] == 0.05 and "credit_access" in prov["params"]
@@ -37,7 +37,7 @@ def test_provenance_records_seed_params_and_versions():
 
 
 def test_run_result_pickles():
-    r = run(SMALL, seed=5, years=1)
+    r = run(overrides=SMALL, seed=5, years=1)
     back = pickle.loads(pickle.dumps(r))
     assert back.yearly.equals(r.yearly)
 

@@ -29,7 +29,7 @@ def test_first_rating_class_shares_are_near_the_facts_proxies(first_ratings):
 
 
 def test_a_decade_keeps_a_working_cooperative_sector():
-    y = run({"scale": 0.2}, seed=3, years=10).yearly
+    y = run(overrides={"scale": 0.2}, seed=3, years=10).yearly
     assert y.year.tolist() == list(range(2018, 2028))
     assert (y.n_active > 0).all()
     assert 0.05 < y.membership_rate.iloc[0] < 0.5  # national ~22% of households [calc]
@@ -41,7 +41,7 @@ def test_class_share_figure_renders(first_ratings):
     import matplotlib
 
     matplotlib.use("Agg")
-    y = run({"scale": 0.05}, seed=1, years=3).yearly
+    y = run(overrides={"scale": 0.05}, seed=1, years=3).yearly
     fig = plot_class_shares(y)
     ax = fig.axes[0]
     assert len(ax.collections) == 4 and ax.get_title() and ax.get_ylabel()

@@ -30,8 +30,8 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_a_saved_and_reloaded_province_reproduces_the_run(tmp_path):
     path = save_province(default_province(), tmp_path / "prov.toml")
-    a = run({"scale": 0.03}, seed=3, years=1)
-    b = run({"scale": 0.03}, seed=3, years=1, province=path)
+    a = run(overrides={"scale": 0.03}, seed=3, years=1)
+    b = run(overrides={"scale": 0.03}, seed=3, years=1, province=path)
     assert a.yearly.equals(b.yearly)
     assert a.coop_years.equals(b.coop_years)
 

@@ -46,13 +46,13 @@ def test_links_deliveries_and_money_are_consistent_every_step(seed):
 
 def test_a_province_without_businesses_has_no_links():
     empty = dataclasses.replace(default_province(), businesses=())
-    res = run({"scale": 0.1, "linkage_promotion": 1.0}, seed=1, years=2, province=empty)
+    res = run(overrides={"scale": 0.1, "linkage_promotion": 1.0}, seed=1, years=2, province=empty)
     assert res.contracts.empty
     assert (res.yearly.links_active == 0).all() and (res.yearly.linked_share == 0).all()
 
 
 def _mean_linked_share(promotion, seeds=(1, 2, 3)):
-    shares = [run({"scale": 0.2, "linkage_promotion": promotion}, seed=s, years=3)
+    shares = [run(overrides={"scale": 0.2, "linkage_promotion": promotion}, seed=s, years=3)
               .monthly.linked_share.mean() for s in seeds]
     return float(np.mean(shares))
 

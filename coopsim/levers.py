@@ -1,0 +1,384 @@
+"""The directive's measures as policy levers (Directive 27-CT/TU, tasks 1-8).
+
+Each lever is a small dataclass: its own parameters (declared with unit, range and
+meaning, validated on construction), a :class:`~coopsim.policy.Schedule` and a share of
+the package budget. A lever acts through three hooks, all optional: it may shift model
+parameters for the month (:meth:`Lever.param_changes`), act each month
+(:meth:`Lever.on_month`) or act each December after the ratings
+(:meth:`Lever.on_year`). Every cost is paid through the policy budget, so a lever does
+less when its budget runs out and never more than it can pay for. Random choices use
+the lever's own random stream, so a lever at intensity 0 changes nothing at all.
+Costs and effect sizes are assumptions unless a source is named (docs/ODD.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE
+from coopsim.membership import dissolve, merge
+from coopsim.policy import PolicyError, Schedule, parse_month
+from coopsim.scoring import CoopClass
+
+if TYPE_CHECKING:
+    from coopsim.cooperative import Cooperative
+    from coopsim.model import CoopModel
+    from coopsim.params import Params
+    from coopsim.policy import Policy
+
+__all__ = ["LEVERS", "Lever", "lever_from_dict"]
+
+A = "assumed"
+TARGETING = ("weakest", "largest", "random")
+
+
+def _f(default, lo, hi, unit: str, doc: str, source: str = A):
+    return field(default=default, metadata={"lo": lo, "hi": hi, "unit": unit, "doc": doc,
+                                            "source": source})
+
+
+@dataclass
+class Lever:
+    """Base of all levers: a schedule, a budget share and three optional hooks."""
+
+    name: ClassVar[str] = ""
+    task: ClassVar[str] = ""
+    schedule: Schedule = field(default_factory=lambda: Schedule((2018, 8)))
+    budget_share: float = _f(0.0, 0.0, 1.0, "share of package budget",
+                             "this lever's share of the package's yearly budget")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            if f.name == "schedule":
+                continue
+            value, meta = getattr(self, f.name), f.metadata
+            if isinstance(f.default, str):
+                if value not in meta.get("choices", (value,)):
+                    raise PolicyError(f"lever {self.name}: {f.name} must be one of "
+                                      f"{meta['choices']}, got {value!r}")
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool) \
+                    or not np.isfinite(value) or not meta["lo"] <= value <= meta["hi"]:
+                raise PolicyError(f"lever {self.name}: {f.name} must be a number in "
+                                  f"[{meta['lo']}, {meta['hi']}] ({meta['unit']}), got {value!r}")
+
+    # ---- hooks ------------------------------------------------------------------
+    def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
+        """Additive changes to model parameters this month (default: none)."""
+        return {}
+
+    def on_month(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        """Act in a month in which the lever is on (default: nothing)."""
+
+    def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        """Act each December after the ratings (default: nothing)."""
+
+    # ---- helpers ----------------------------------------------------------------
+    def rng(self, model: CoopModel) -> np.random.Generator:
+        """This lever's own random stream."""
+        return model.stream(f"lever:{self.name}")
+
+    def funded(self, policy: Policy) -> bool:
+        """Whether the lever has budget left this year."""
+        return policy.budget.remaining(self.name) > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The lever as a scenario-file table."""
+        out = self.schedule.to_dict()
+        for f in dataclasses.fields(self):
+            if f.name != "schedule":
+                out[f.name] = getattr(self, f.name)
+        return out
+
+
+def _active(model: CoopModel) -> list[Cooperative]:
+    return [c for c in model.coops if c.status == ACTIVE]
+
+
+def _select(coops: list[Cooperative], rule: str, rng: np.random.Generator
+            ) -> list[Cooperative]:
+    """Order cooperatives by a targeting rule (weakest first, largest first, random)."""
+    if rule == "weakest":
+        return sorted(coops, key=lambda c: (c.last_score.total if c.last_score else 0.0, c.idx))
+    if rule == "largest":
+        return sorted(coops, key=lambda c: (-c.members, c.idx))
+    return [coops[i] for i in rng.permutation(len(coops))]
+
+
+@dataclass
+class AwarenessCampaign(Lever):
+    """Propagate the Cooperative Law and the collective economy (tasks 1, 6-7)."""
+
+    name: ClassVar[str] = "awareness_campaign"
+    task: ClassVar[str] = "1, 6-7"
+    reach: float = _f(0.15, 0.0, 1.0, "share of non-members per year",
+                      "households reached per year at intensity 1")
+    awareness_gain: float = _f(0.3, 0.0, 1.0, "share of the gap to 1",
+                               "awareness gained by a reached household")
+    trust_gain: float = _f(0.05, 0.0, 1.0, "trust", "trust gained by a reached household")
+    cost_per_household: float = _f(0.02, 0.0, 10.0, "m VND", "cost of reaching a household")
+
+    def on_month(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        hh = model.households
+        non = np.flatnonzero(hh.coop < 0)
+        want = int(round(min(1.0, self.reach * intensity) / 12.0 * len(non)))
+        paid = policy.grant(self.name, want * self.cost_per_household)
+        n = min(want, int(paid / self.cost_per_household) if self.cost_per_household else want)
+        if n <= 0:
+            return
+        rows = self.rng(model).choice(non, size=n, replace=False)
+        hh.awareness[rows] += self.awareness_gain * (1.0 - hh.awareness[rows])
+        hh.trust[rows] = np.minimum(1.0, hh.trust[rows] + self.trust_gain)
+        policy.count(model, "households_reached", n)
+
+
+@dataclass
+class ManagerTraining(Lever):
+    """Train and foster cooperative managers (task 3)."""
+
+    name: ClassVar[str] = "manager_training"
+    task: ClassVar[str] = "3"
+    slots_share: float = _f(0.15, 0.0, 1.0, "share of active cooperatives per year",
+                            "managers trained per year at intensity 1")
+    targeting: str = field(default="weakest", metadata={"choices": TARGETING})
+    cost_per_trainee: float = _f(15.0, 0.0, 1000.0, "m VND", "cost of training one manager")
+    competence_gain: float = _f(0.15, 0.0, 1.0, "competence", "competence gained")
+
+    def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        coops = _select(_active(model), self.targeting, self.rng(model))
+        slots = int(round(min(1.0, self.slots_share * intensity) * len(coops)))
+        for coop in coops[:slots]:
+            if policy.grant(self.name, self.cost_per_trainee) < self.cost_per_trainee - 1e-9:
+                break
+            coop.competence = min(1.0, coop.competence + self.competence_gain)
+            coop.qualification = max(coop.qualification, 1)
+            policy.count(model, "trainees")
+
+
+@dataclass
+class CreditAccess(Lever):
+    """Help cooperatives reach credit: guarantees, collateral relaxation, subsidies (task 3)."""
+
+    name: ClassVar[str] = "credit_access"
+    task: ClassVar[str] = "3"
+    guarantee: float = _f(0.2, 0.0, 1.0, "approval chance", "credit_access added")
+    collateral_relaxation: float = _f(0.2, 0.0, 1.0, "share of assets",
+                                      "loan_to_value added")
+    interest_subsidy: float = _f(0.3, 0.0, 1.0, "share of interest",
+                                 "share of cooperatives' interest the state pays")
+    guarantee_fee: float = _f(0.02, 0.0, 0.5, "per year of debt",
+                              "cost of guaranteeing a m VND of debt for a year")
+
+    def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
+        if not self.funded(policy):
+            return {}
+        return {"credit_access": self.guarantee * intensity,
+                "loan_to_value": self.collateral_relaxation * intensity}
+
+    def on_month(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        rate = model.params.interest_rate / 12.0
+        for coop in _active(model):
+            if coop.debt <= 0:
+                continue
+            policy.grant(self.name, self.guarantee_fee * coop.debt / 12.0)
+            subsidy = policy.grant(self.name, self.interest_subsidy * intensity
+                                   * coop.debt * rate)
+            if subsidy > 0:
+                coop.cash += model.world.pay(subsidy, "interest_subsidy")
+                coop.revenue_y += subsidy  # booked as other income
+                policy.count(model, "loans_subsidised_months")
+
+
+@dataclass
+class SupportProgramme(Lever):
+    """Grants from national target programmes, Decision 2261/QD-TTg (tasks 3-5)."""
+
+    name: ClassVar[str] = "support_programme"
+    task: ClassVar[str] = "3, 4, 5"
+    grants_share: float = _f(0.1, 0.0, 1.0, "share of active cooperatives per year",
+                             "cooperatives granted per year at intensity 1")
+    grant_size: float = _f(300.0, 0.0, 10000.0, "m VND",
+                           "grant for infrastructure and technology (becomes assets)")
+    targeting: str = field(default="weakest", metadata={"choices": TARGETING})
+    min_class: str = field(default="average",
+                           metadata={"choices": ("weak", "average", "fair", "good")})
+
+    def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        floor = CoopClass[self.min_class.upper()]
+        eligible = [c for c in _active(model) if c.coop_class is not None
+                    and c.coop_class >= floor]
+        coops = _select(eligible, self.targeting, self.rng(model))
+        n = int(round(min(1.0, self.grants_share * intensity) * len(_active(model))))
+        for coop in coops[:n]:
+            amount = policy.grant(self.name, self.grant_size)
+            if amount <= 0:
+                break
+            model.world.pay(amount, "support_grant")
+            coop.assets += amount
+            coop.retained += amount  # a grant is equity
+            policy.count(model, "grants")
+
+
+@dataclass
+class Consolidation(Lever):
+    """Review, dissolve or merge cooperatives on paper or weak for years (task 2)."""
+
+    name: ClassVar[str] = "consolidation"
+    task: ClassVar[str] = "2"
+    weak_years: int = _f(2, 1, 10, "years", "consecutive weak ratings that trigger a merger")
+    coverage: float = _f(1.0, 0.0, 1.0, "probability",
+                         "chance a due case is handled in a year at intensity 1")
+    max_per_commune: int = _f(0, 0, 50, "cooperatives",
+                              "largest number of cooperatives of one product a commune "
+                              "keeps (0: no slimming)")
+    cost_per_case: float = _f(20.0, 0.0, 1000.0, "m VND", "cost of handling one case")
+
+    def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        rng, chance = self.rng(model), min(1.0, self.coverage * intensity)
+        for coop in [c for c in model.coops if c.status in (ACTIVE, INACTIVE)]:
+            due = coop.status == INACTIVE or coop.weak_years >= self.weak_years \
+                or self._surplus(model, coop)
+            if due and rng.random() < chance and policy.grant(self.name, self.cost_per_case):
+                self._handle(model, policy, coop)
+
+    def _surplus(self, model: CoopModel, coop: Cooperative) -> bool:
+        if not self.max_per_commune or coop.status != ACTIVE:
+            return False
+        peers = [c for c in _active(model) if c.cell == coop.cell]
+        if len(peers) <= self.max_per_commune:
+            return False
+        keep = sorted(peers, key=lambda c: -(c.last_score.total if c.last_score else 0))
+        return coop in keep[self.max_per_commune:]
+
+    def _handle(self, model: CoopModel, policy: Policy, coop: Cooperative) -> None:
+        target = _merge_target(model, coop)
+        if target is not None and coop.status == ACTIVE:
+            merge(model.households, coop, target)
+            policy.count(model, "merged_by_review")
+        else:
+            dissolve(model.households, coop, model.world, DISSOLVED,
+                     model.params.liquidation_value)
+            model.dissolved += 1
+            policy.count(model, "dissolved_by_review")
+        model.value_chain.end_all_for_coop(coop.idx, model.steps)
+
+
+def _merge_target(model: CoopModel, coop: Cooperative) -> Cooperative | None:
+    """The best active non-weak cooperative of the same product, same commune first."""
+    same = [c for c in _active(model) if c is not coop and c.product == coop.product
+            and c.coop_class is not None and c.coop_class > CoopClass.WEAK]
+    local = [c for c in same if c.commune == coop.commune] or \
+        [c for c in same if c.district == coop.district]
+    return max(local, key=lambda c: (c.last_score.total if c.last_score else 0, -c.idx),
+               default=None)
+
+
+@dataclass
+class FoundingSupport(Lever):
+    """Found new cooperatives where communities need them (task 2)."""
+
+    name: ClassVar[str] = "founding_support"
+    task: ClassVar[str] = "2"
+    rate_boost: float = _f(0.05, 0.0, 1.0, "probability/year", "founding_rate added")
+    awareness_relief: float = _f(0.1, 0.0, 1.0, "awareness",
+                                 "founding_awareness lowered by")
+    grant: float = _f(100.0, 0.0, 5000.0, "m VND", "start-up grant to a new cooperative")
+
+    def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
+        if not self.funded(policy):
+            return {}
+        return {"founding_rate": self.rate_boost * intensity,
+                "founding_awareness": -self.awareness_relief * intensity}
+
+    def on_month(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        for coop in _active(model):
+            if coop.age_months == 0 and not coop.founding_grant:
+                amount = policy.grant(self.name, self.grant * intensity)
+                coop.founding_grant = True
+                if amount > 0:
+                    coop.cash += model.world.pay(amount, "founding_grant")
+                    coop.retained += amount
+                    policy.count(model, "founded_supported")
+
+
+@dataclass
+class OcopSupport(Lever):
+    """OCOP and trademark support: pay part of the costs (task 2)."""
+
+    name: ClassVar[str] = "ocop_support"
+    task: ClassVar[str] = "2"
+    subsidy: float = _f(0.5, 0.0, 1.0, "share of cost", "share of brand and OCOP costs paid")
+
+    def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
+        return {"ocop_support": min(1.0, self.subsidy * intensity)} if self.funded(policy) \
+            else {}
+
+
+@dataclass
+class LinkagePromotion(Lever):
+    """Matching events and Decree 98/2018 support for contracts (tasks 2-3)."""
+
+    name: ClassVar[str] = "linkage_promotion"
+    task: ClassVar[str] = "2, 3"
+    promotion: float = _f(0.5, 0.0, 1.0, "intensity", "linkage_promotion added")
+    consultancy_grant: float = _f(100.0, 0.0, 300.0, "m VND",
+                                  "grant per supported contract (Decree 98/2018: 100% of "
+                                  "consultancy up to 300 m VND)",
+                                  "facts: Decree 98/2018/ND-CP; average assumed")
+    events_cost: float = _f(50.0, 0.0, 5000.0, "m VND/year", "matching events and fairs")
+
+    def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
+        if not self.funded(policy):
+            return {}
+        return {"linkage_promotion": self.promotion * intensity,
+                "linkage_grant": self.consultancy_grant * min(1.0, intensity)}
+
+    def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        policy.grant(self.name, self.events_cost * intensity)
+
+
+@dataclass
+class AdminFriction(Lever):
+    """Remove concrete obstacles at district level (task 8): support costs less."""
+
+    name: ClassVar[str] = "admin_friction"
+    task: ClassVar[str] = "8"
+    cost_reduction: float = _f(0.2, 0.0, 0.9, "share of cost",
+                               "share of other levers' costs saved at intensity 1")
+    staff_cost: float = _f(50.0, 0.0, 5000.0, "m VND/year", "cost of the one-stop service")
+
+    def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
+        policy.grant(self.name, self.staff_cost * intensity)
+
+
+LEVERS: dict[str, type[Lever]] = {cls.name: cls for cls in (
+    AwarenessCampaign, ManagerTraining, CreditAccess, SupportProgramme, Consolidation,
+    FoundingSupport, OcopSupport, LinkagePromotion, AdminFriction)}
+
+
+def lever_from_dict(name: str, table: dict[str, Any], where: str) -> Lever:
+    """Build a lever from a scenario-file table, naming ``where`` (file and key) on error."""
+    if name not in LEVERS:
+        raise PolicyError(f"{where}: unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+    cls = LEVERS[name]
+    table = dict(table)
+    start = parse_month(table.pop("start", "2018-08"), f"{where}.start")
+    end = table.pop("end", None)
+    end = parse_month(end, f"{where}.end") if end is not None else None
+    intensity = table.pop("intensity", 1.0)
+    changes = tuple((parse_month(w, f"{where}.schedule"), float(v))
+                    for w, v in table.pop("schedule", []))
+    allowed = {f.name for f in dataclasses.fields(cls)} - {"schedule"}
+    for key in table:
+        if key not in allowed:
+            raise PolicyError(f"{where}: unknown key {key!r} for lever {name} "
+                              f"(allowed: start, end, intensity, schedule, "
+                              f"{', '.join(sorted(allowed))})")
+    try:
+        return cls(schedule=Schedule(start, end, float(intensity), changes), **table)
+    except (PolicyError, TypeError, ValueError) as exc:
+        raise PolicyError(f"{where}: {exc}") from None
