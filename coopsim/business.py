@@ -3,7 +3,8 @@
 Each month a business needs ``demand`` units of its product. It takes what its
 cooperative suppliers deliver under contract (paid at the contract price) and buys the
 rest on the spot market; it sells everything on at the spot price plus its margin.
-A business whose cash falls below three months of purchases closes.
+A business whose debts (negative cash) exceed three months of its demand at spot price
+closes.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Business(mesa.Agent):
         self.idx, self.kind, self.district, self.product = idx, kind, district, product
         self.demand, self.cash = demand, cash
         self.min_volume = 0.1 * demand
-        self.reputation = 1.0
+        self.reputation = float(model.rng.uniform(0.6, 1.0))  # its payment record (assumed)
         self.open = True
         self.bought_contract = self.bought_spot = self.bought_contract_last = 0.0
         self.closed_step: int | None = None

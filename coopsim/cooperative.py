@@ -150,7 +150,8 @@ class Cooperative(mesa.Agent):
     def prepare_month(self, ref_price: float, contracted: float = 0.0) -> None:
         """Set this month's terms from last month's spot price of its product.
 
-        Contracted volume adds to what it can buy: the buying business pre-finances it.
+        ``contracted`` is the quantity its contracts make due this month: it adds to
+        what it can buy, because the buying businesses pre-finance it.
         """
         p = self.model.params
         self.open = self.status == ACTIVE and self.cash > 0 and self.members > 0

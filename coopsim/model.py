@@ -217,9 +217,10 @@ class CoopModel(mesa.Model):
             self.policy.before_month(self)
         contracted, _ = self.value_chain.contracted_volume(len(self.coops),
                                                            len(self.businesses))
-        for coop in self.coops:
+        for coop in self.coops:  # contracted volumes are due by the harvest calendar
             if coop.status == ACTIVE:
-                coop.prepare_month(self.spot[coop.product], float(contracted[coop.idx]))
+                due = contracted[coop.idx] * self._season[coop.product, month0]
+                coop.prepare_month(self.spot[coop.product], float(due))
         self._move_prices()
         arrays = self._coop_arrays()
         t1 = clock()
@@ -238,10 +239,12 @@ class CoopModel(mesa.Model):
         t4 = clock()
         self.value_chain.review(self)
         self.value_chain.form(self)
+        side_selling = self._side_selling_rate()
+        self._year_side_selling.append(side_selling)
         if self.month == 12:
-            self._close_year()
+            self._close_year(side_selling)
         t5 = clock()
-        self._update_metrics(side_selling=self._side_selling_rate())
+        self._update_metrics(side_selling=side_selling)
         self.datacollector.collect(self)
         if self.params.snapshot_every and self.steps % self.params.snapshot_every == 0:
             self._snapshot()
@@ -308,7 +311,7 @@ class CoopModel(mesa.Model):
         return s.side_sold / s.member_output if s.member_output > 0 else 0.0
 
     # ---- the year end --------------------------------------------------------------
-    def _close_year(self) -> None:
+    def _close_year(self, side_selling: float) -> None:
         """Rate every cooperative, pay dividends, dissolve the insolvent, found new ones."""
         hh, n, year, p = self.households, len(self.coops), self.year, self.params
         rows = np.flatnonzero(hh.coop >= 0)
@@ -336,7 +339,7 @@ class CoopModel(mesa.Model):
                 self.dissolved += 1
         brands.brand_year(self)
         self._found_coops()
-        self._update_metrics(side_selling=self._side_selling_rate())
+        self._update_metrics(side_selling=side_selling)
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
                          self.loans_granted - loans0)
         self._year_side_selling = []
@@ -383,7 +386,6 @@ class CoopModel(mesa.Model):
             "loans_granted": self.loans_granted, "side_selling_rate": side_selling,
             **self._value_chain_metrics(members),
         }
-        self._year_side_selling.append(side_selling)
 
     def _value_chain_metrics(self, members: np.ndarray) -> dict[str, Any]:
         vc, hh = self.value_chain, self.households
@@ -415,7 +417,9 @@ class CoopModel(mesa.Model):
         scores = [c.last_score.total for c in self.live_coops()
                   if c.last_score is not None and c.last_score.coop_class is not None]
         row = {k: m[k] for k in YEARLY_COLUMNS if k in m}
-        net = link_metrics(len(self.coops), len(self.businesses), self.value_chain.active)
+        operating = np.array([c.status == ACTIVE for c in self.coops], bool)
+        net = link_metrics(len(self.coops), len(self.businesses), self.value_chain.active,
+                           operating)
         year_start = self.steps - 12
         row.update(founded=founded, dissolved=dissolved, loans_granted=loans,
                    mean_score=float(np.mean(scores)) if scores else float("nan"),

@@ -73,15 +73,16 @@ def build_network(coops: Iterable[Any], businesses: Iterable[Any],
 def network_metrics(g: nx.MultiGraph) -> dict[str, float]:
     """Links, linked shares, cooperatives' degree distribution and the largest component.
 
-    Only active edges count; closed businesses and cooperatives that do not operate
-    are still nodes (they have no active edges).
+    Only active edges count. Degrees and the linked share are over operating
+    (active) cooperatives; the largest component counts every node.
     """
     import networkx as nx
 
     active = nx.Graph()
     active.add_nodes_from(g.nodes(data=True))
     active.add_edges_from((u, v) for u, v, s in g.edges(data="status") if s == "active")
-    coops = [n for n, k in active.nodes(data="kind") if k == "cooperative"]
+    coops = [n for n, d in active.nodes(data=True)
+             if d["kind"] == "cooperative" and d["status"] == "active"]
     buses = [n for n, k in active.nodes(data="kind") if k != "cooperative"]
     degrees = np.array([active.degree(n) for n in coops]) if coops else np.zeros(0)
     linked_nodes = [c for c in nx.connected_components(active) if len(c) > 1]
@@ -116,14 +117,18 @@ def write_network(g: nx.MultiGraph, path: str | Path) -> Path:
     return path
 
 
-def link_metrics(n_coops: int, n_businesses: int, active: Sequence[Contract]) -> dict[str, float]:
+def link_metrics(n_coops: int, n_businesses: int, active: Sequence[Contract],
+                 operating: np.ndarray | None = None) -> dict[str, float]:
     """Degree and largest-component figures of the active links, without networkx.
 
-    Nodes are all cooperatives and businesses ever created; the largest component
-    counts nodes in the biggest connected group joined by active contracts.
+    The largest component counts nodes in the biggest group joined by active
+    contracts; degrees are over the cooperatives that operate (``operating`` mask;
+    all when omitted), as in :func:`network_metrics`.
     """
-    degrees = np.bincount([c.coop for c in active], minlength=n_coops)
     n = n_coops + n_businesses
+    degrees = np.bincount([c.coop for c in active], minlength=n_coops)
+    if operating is not None:
+        degrees = degrees[operating]
     largest = 0
     if active:
         rows = [c.coop for c in active]

@@ -252,7 +252,7 @@ class Params(ScoringWeights):
                                       "support: raises search, premiums and supported deals",
                                   source="facts: Decree 98/2018/ND-CP (linkage support); "
                                          "baseline intensity assumed")
-    search_rate: float = _p(0.05, 0.0, 1.0, unit="1/month", group="value_chain",
+    search_rate: float = _p(0.03, 0.0, 1.0, unit="1/month", group="value_chain",
                             doc="chance a business short of supply searches in a month "
                                 "(times 1 + 2 x linkage_promotion)", source=A)
     contract_premium: float = _p(0.04, 0.0, 1.0, unit="relative price", group="value_chain",
@@ -267,8 +267,11 @@ class Params(ScoringWeights):
                                       "for a secure, pre-financed outlet", source=A)
     distance_penalty: float = _p(0.3, 0.0, 5.0, unit="fit points", group="value_chain",
                                  doc="fit lost by a supplier in another district", source=A)
-    delivery_tolerance: float = _p(0.9, 0.0, 1.0, unit="share of volume", group="value_chain",
-                                   doc="delivery that counts as made in full", source=A)
+    delivery_tolerance: float = _p(0.9, 0.0, 1.0, unit="share of due quantity",
+                                   group="value_chain",
+                                   doc="share of the month's due quantity (volume times "
+                                       "seasonal factor) that counts as delivered in full",
+                                   source=A)
     max_missed: int = _p(3, 1, 24, unit="months", group="value_chain",
                          doc="missed deliveries in a row that breach a contract", source=A)
     max_late: int = _p(3, 1, 24, unit="months", group="value_chain",
@@ -298,7 +301,7 @@ class Params(ScoringWeights):
                                      "300 m VND")
 
     # --- brands and OCOP ------------------------------------------------------------
-    brand_rate: float = _p(0.1, 0.0, 1.0, unit="probability/year", group="brands",
+    brand_rate: float = _p(0.04, 0.0, 1.0, unit="probability/year", group="brands",
                            doc="chance an eligible cooperative registers a trademark in a year",
                            source="assumed; the directive notes brand registration is "
                                   "neglected (facts: diagnosis)")

@@ -36,6 +36,7 @@ __all__ = ["ValueChain"]
 _CLASS_FIT = {CoopClass.GOOD: 1.0, CoopClass.FAIR: 0.75, CoopClass.AVERAGE: 0.5,
               CoopClass.WEAK: 0.25, None: 0.4}
 _FIT_NOISE = 0.3
+_TRIES = 3  # a searching business approaches at most its three best-fitting candidates
 
 
 class ValueChain:
@@ -95,7 +96,7 @@ class ValueChain:
             if c.price_rule == FIXED and c.price > spot * (1 + p.renege_threshold) \
                     and rng.random() < p.renege_rate:
                 self._end(c, BREACHED_BY_BUSINESS, model.steps)
-                self._shift(self.trust_in_business, c, -0.5)
+                self.trust_in_business[(c.coop, c.business)] = 0.1  # as after any breach
                 continue
             due = c.volume * season[c.product]  # deliveries follow the harvest calendar
             qty = min(due, left[c.coop]) if c.coop < len(left) else 0.0
@@ -167,8 +168,8 @@ class ValueChain:
         (matching events and trade fairs raise it). It ranks the open cooperatives of
         its product by fit (class, its trust in them, brand and OCOP stars weighed by
         its kind, quality vs its requirement, a penalty for another district, noise)
-        and offers the best a contract; the cooperative accepts when the price beats
-        its own resale price less the value it puts on a secure outlet.
+        and offers a contract to the best, then (if refused) the next, up to three; a
+        cooperative accepts under the conditions of :meth:`_offer`.
         """
         p, rng = model.params, model.rng
         coop_vol, bus_vol = self.contracted_volume(len(model.coops), len(model.businesses))
@@ -180,21 +181,21 @@ class ValueChain:
                 continue
             if rng.random() >= p.search_rate * (1.0 + 2.0 * p.linkage_promotion):
                 continue
-            coop = self._best_supplier(model, bus, linked)
-            if coop is None:
-                continue
-            volume = min(unmet, max(bus.min_volume, 0.5 * coop.recent_bought))
-            offer = self._offer(model, coop, bus, volume)
-            if offer is not None:
-                self._add(model, coop.idx, bus.idx, *offer)
-                linked.add((coop.idx, bus.idx))
-                bus_vol[b_idx] += volume
-                coop_vol[coop.idx] += volume
+            for coop in self._ranked_suppliers(model, bus, linked)[:_TRIES]:
+                volume = min(unmet, max(bus.min_volume, 0.5 * coop.recent_bought))
+                offer = self._offer(model, coop, bus, volume, coop_vol[coop.idx])
+                if offer is not None:
+                    self._add(model, coop.idx, bus.idx, *offer)
+                    linked.add((coop.idx, bus.idx))
+                    bus_vol[b_idx] += volume
+                    coop_vol[coop.idx] += volume
+                    break
 
-    def _best_supplier(self, model: CoopModel, bus: Business, linked: set
-                       ) -> Cooperative | None:
+    def _ranked_suppliers(self, model: CoopModel, bus: Business, linked: set
+                          ) -> list[Cooperative]:
+        """Open cooperatives of the business's product, best fit first."""
         p, rng = model.params, model.rng
-        best, best_fit = None, -np.inf
+        ranked = []
         weight = bus.terms["brand_weight"]
         for coop in model.coops_by_product.get(bus.product, ()):
             if not coop.open or (coop.idx, bus.idx) in linked:
@@ -205,18 +206,25 @@ class ValueChain:
                    + (coop.competence - bus.terms["quality"])
                    - p.distance_penalty * (coop.district != bus.district)
                    + _FIT_NOISE * rng.gumbel())
-            if fit > best_fit:
-                best, best_fit = coop, fit
-        return best
+            ranked.append((-fit, coop.idx, coop))
+        return [c for *_, c in sorted(ranked, key=lambda r: r[:2])]
 
     def _premium(self, model: CoopModel, coop: Cooperative, bus: Business) -> float:
         p = model.params
         brand = bus.terms["brand_weight"] * coop.brand_premium
         return p.contract_premium + p.linkage_promotion * p.support_premium + brand
 
-    def _offer(self, model: CoopModel, coop: Cooperative, bus: Business, volume: float):
-        """The business's offer, or None when the cooperative refuses it."""
+    def _offer(self, model: CoopModel, coop: Cooperative, bus: Business, volume: float,
+               committed: float):
+        """The business's offer, or None when the cooperative refuses it.
+
+        A cooperative refuses a price below its own resale price less the value of a
+        secure, pre-financed outlet, a business it distrusts, and volume beyond what
+        its members recently sold it (``committed`` is what it already promised).
+        """
         p, spot = model.params, model.spot[bus.product]
+        if committed + volume > max(coop.recent_bought, bus.min_volume):
+            return None
         premium = self._premium(model, coop, bus)
         own = spot * (1.0 + coop.markup * (1.0 - p.contract_security))
         if spot * (1.0 + premium) < own:

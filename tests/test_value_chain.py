@@ -164,9 +164,12 @@ def test_link_metrics_agree_with_networkx():
     model = small_model(seed=6, scale=0.2, linkage_promotion=1.0)
     for _ in range(18):
         model.step()
-    fast = link_metrics(len(model.coops), len(model.businesses), model.value_chain.active)
+    operating = np.array([c.status == COOP_ACTIVE for c in model.coops])
+    fast = link_metrics(len(model.coops), len(model.businesses), model.value_chain.active,
+                        operating)
     slow = network_metrics(model.network())
     assert model.value_chain.active
     for key in ("largest_component", "coop_degree_mean", "coop_degree_max",
                 "coops_with_degree_1", "coops_with_degree_2", "coops_with_degree_4plus"):
         assert fast[key] == pytest.approx(slow[key]), key
+    assert slow["coops_linked_share"] == pytest.approx(model.metrics["linked_share"])
