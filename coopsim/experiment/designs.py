@@ -1,0 +1,181 @@
+"""Designs: which runs an experiment makes, as data.
+
+A :class:`Design` is a list of design points (a scenario plus parameter overrides),
+crossed with replications. Replication seeds are derived up front from one master
+seed with :class:`numpy.random.SeedSequence` and shared by every design point, so
+points are compared under common random numbers. Builders: :func:`explicit`,
+:func:`full_factorial`, :func:`latin_hypercube`, :func:`sobol_sequence` and
+:func:`scenario_comparison` (Morris and Sobol samples for sensitivity analysis come
+from :mod:`coopsim.experiment.sensitivity`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.stats import qmc
+
+from coopsim.params import ParameterError, Params, param_specs
+
+__all__ = ["Design", "RunSpec", "explicit", "full_factorial", "latin_hypercube",
+           "replication_seeds", "scenario_comparison", "sobol_sequence"]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of an experiment: everything a worker needs, and nothing else."""
+
+    run_id: int
+    point: int
+    rep: int
+    seed: int
+    scenario: str
+    overrides: tuple[tuple[str, Any], ...]
+    years: int
+
+    @property
+    def overrides_dict(self) -> dict[str, Any]:
+        """The parameter overrides as a dict."""
+        return dict(self.overrides)
+
+
+def replication_seeds(master_seed: int, reps: int) -> list[int]:
+    """Independent, stable 63-bit seeds for ``reps`` replications of ``master_seed``."""
+    children = np.random.SeedSequence(master_seed).spawn(reps)
+    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+@dataclass
+class Design:
+    """Design points crossed with replications.
+
+    Attributes:
+        kind: how the points were made (``explicit``, ``factorial``, ``lhs``...).
+        points: each ``{"scenario": name or path, "overrides": {param: value}}``.
+        reps: replications per point. master_seed: derives every replication seed.
+        years: simulated years per run. info: builder details (bounds, levels...).
+    """
+
+    kind: str
+    points: list[dict[str, Any]]
+    reps: int = 1
+    master_seed: int = 0
+    years: int = 10
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.points:
+            raise ParameterError("a design needs at least one point")
+        if not isinstance(self.reps, int) or self.reps < 1:
+            raise ParameterError(f"reps must be an integer >= 1, got {self.reps!r}")
+        if not isinstance(self.years, int) or not 1 <= self.years <= 100:
+            raise ParameterError(f"years must be an integer in [1, 100], got {self.years!r}")
+        for i, point in enumerate(self.points):
+            try:
+                Params.from_overrides(point.get("overrides", {}))
+            except (ParameterError, ValueError) as exc:
+                raise ParameterError(f"design point {i}: {exc}") from None
+
+    def seeds(self) -> list[int]:
+        """The replication seeds (the same for every point)."""
+        return replication_seeds(self.master_seed, self.reps)
+
+    def runs(self) -> list[RunSpec]:
+        """Every run, numbered point-major."""
+        seeds = self.seeds()
+        return [RunSpec(run_id=p * self.reps + r, point=p, rep=r, seed=seeds[r],
+                        scenario=str(pt.get("scenario", "baseline")),
+                        overrides=tuple(sorted(pt.get("overrides", {}).items())),
+                        years=self.years)
+                for p, pt in enumerate(self.points) for r in range(self.reps)]
+
+    def to_json(self) -> str:
+        """A canonical JSON text of the design (stored with its results)."""
+        return json.dumps({"kind": self.kind, "points": self.points, "reps": self.reps,
+                           "master_seed": self.master_seed, "years": self.years,
+                           "info": self.info}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Design:
+        """Rebuild a design from :meth:`to_json`."""
+        return cls(**json.loads(text))
+
+
+def _check_bounds(bounds: Mapping[str, tuple[float, float]]) -> None:
+    specs = param_specs()
+    for name, (lo, hi) in bounds.items():
+        if name not in specs:
+            Params.from_overrides({name: lo})  # raises with a did-you-mean hint
+        if not lo < hi:
+            raise ParameterError(f"bounds of '{name}': low must be < high, got ({lo}, {hi})")
+
+
+def _typed(name: str, value: float) -> float | int:
+    return int(round(value)) if param_specs()[name].type is int else float(value)
+
+
+def explicit(points: Sequence[Mapping[str, Any]], scenario: str = "baseline", reps: int = 1,
+             master_seed: int = 0, years: int = 10) -> Design:
+    """A design from a list of override dicts (each may name its own ``scenario``)."""
+    pts = [{"scenario": p.get("scenario", scenario),
+            "overrides": {k: v for k, v in p.items() if k != "scenario"}} for p in points]
+    return Design("explicit", pts, reps, master_seed, years)
+
+
+def full_factorial(levels: Mapping[str, Sequence[Any]], scenario: str = "baseline",
+                   reps: int = 1, master_seed: int = 0, years: int = 10,
+                   fixed: Mapping[str, Any] | None = None) -> Design:
+    """Every combination of the given parameter levels."""
+    names = list(levels)
+    pts = [{"scenario": scenario, "overrides": {**(fixed or {}), **dict(zip(names, combo,
+                                                                            strict=True))}}
+           for combo in itertools.product(*(levels[n] for n in names))]
+    return Design("factorial", pts, reps, master_seed, years,
+                  {"levels": {k: list(v) for k, v in levels.items()}})
+
+
+def _sampled(kind: str, unit: np.ndarray, bounds: Mapping[str, tuple[float, float]],
+             scenario: str, reps: int, master_seed: int, years: int,
+             fixed: Mapping[str, Any] | None) -> Design:
+    names = list(bounds)
+    lo = np.array([bounds[n][0] for n in names])
+    hi = np.array([bounds[n][1] for n in names])
+    values = qmc.scale(unit, lo, hi)
+    pts = [{"scenario": scenario,
+            "overrides": {**(fixed or {}), **{n: _typed(n, v) for n, v in zip(names, row,
+                                                                               strict=True)}}}
+           for row in values]
+    return Design(kind, pts, reps, master_seed, years,
+                  {"bounds": {k: list(v) for k, v in bounds.items()}})
+
+
+def latin_hypercube(bounds: Mapping[str, tuple[float, float]], n: int,
+                    scenario: str = "baseline", reps: int = 1, master_seed: int = 0,
+                    years: int = 10, fixed: Mapping[str, Any] | None = None) -> Design:
+    """``n`` points of a Latin hypercube over ``bounds`` (scipy.stats.qmc, seeded)."""
+    _check_bounds(bounds)
+    unit = qmc.LatinHypercube(d=len(bounds), seed=master_seed).random(n)
+    return _sampled("lhs", unit, bounds, scenario, reps, master_seed, years, fixed)
+
+
+def sobol_sequence(bounds: Mapping[str, tuple[float, float]], n: int,
+                   scenario: str = "baseline", reps: int = 1, master_seed: int = 0,
+                   years: int = 10, fixed: Mapping[str, Any] | None = None) -> Design:
+    """``n`` points of a scrambled Sobol sequence over ``bounds`` (n a power of 2 is best)."""
+    _check_bounds(bounds)
+    unit = qmc.Sobol(d=len(bounds), scramble=True, seed=master_seed).random(n)
+    return _sampled("sobol_sequence", unit, bounds, scenario, reps, master_seed, years, fixed)
+
+
+def scenario_comparison(scenarios: Sequence[str], reps: int, master_seed: int = 0,
+                        years: int = 10, overrides: Mapping[str, Any] | None = None) -> Design:
+    """Each scenario as a point, all run over the same replication seeds."""
+    if len(set(scenarios)) != len(scenarios):
+        raise ParameterError(f"scenarios must be distinct, got {list(scenarios)}")
+    pts = [{"scenario": s, "overrides": dict(overrides or {})} for s in scenarios]
+    return Design("comparison", pts, reps, master_seed, years)
