@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 compile: $(STAMP)
 	$(BIN)/python -m compileall -q coopsim
 
-## Run the main job: the default province, 2018-2028, written to out/demo
+## Run the main job: baseline vs Directive 27 on the default province, 2018-2027 -> out/demo
 demo: compile
-	$(BIN)/coopsim run --years 10 --seed 2018 --out out/demo
+	$(BIN)/coopsim compare baseline directive27 --reps 10 --years 10 --seed 2018 --out out/demo
 
 ## Run the test suite (slow tests excluded; `make test-all` runs them too)
 test: $(STAMP)

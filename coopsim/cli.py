@@ -22,6 +22,7 @@ from coopsim.network import write_network
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.policy import PolicyError
 from coopsim.province import ProvinceError, default_province, load_province, save_province
+from coopsim.runner import validate_run_args
 from coopsim.scenarios import load_scenario, shipped_scenarios
 
 __all__ = ["main"]
@@ -74,7 +75,7 @@ def yearly_table(yearly: pd.DataFrame, columns: dict[str, str] = TABLE_COLUMNS) 
 def _cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from coopsim.runner import run, validate_run_args
+    from coopsim.runner import run
 
     overrides = _parse_set(args.set)
     if args.scale is not None:
@@ -114,6 +115,55 @@ def policy_table(result) -> str:
     figs = result.lever_figures.pivot_table(index="year", columns="figure", values="value",
                                             aggfunc="sum")
     return spent.join(figs).fillna(0).to_string()
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from coopsim.experiment.compare import compare
+    from coopsim.experiment.executors import make_executor
+
+    overrides = _parse_set(args.set)
+    if args.scale is not None:
+        overrides["scale"] = args.scale
+    for name in args.scenarios:  # every scenario must load before any run starts
+        Params.from_overrides({**load_scenario(name).overrides(), **overrides})
+    validate_run_args(args.seed, args.years)
+    if args.reps < 2:
+        raise ParameterError(f"--reps must be at least 2 to compare, got {args.reps}")
+    total = args.reps * len(args.scenarios)
+    with tqdm(total=total, desc="runs", unit="run", disable=args.quiet,
+              file=sys.stderr) as bar:
+        def progress(counts: dict[str, int]) -> None:
+            bar.n = counts.get("done", 0)
+            bar.set_postfix(failed=counts.get("failed", 0),
+                            remaining=total - counts.get("done", 0))
+            bar.refresh()
+
+        result = compare(args.scenarios, args.out, reps=args.reps, years=args.years,
+                         master_seed=args.seed, overrides=overrides,
+                         executor=make_executor(args.executor, args.workers, args.scheduler),
+                         retries=args.retries, progress=progress)
+    print(comparison_table(result.summary))
+    print(f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
+    return 0
+
+
+def comparison_table(summary: pd.DataFrame) -> str:
+    """The comparison summary for the terminal: means with 95% intervals."""
+    rows = []
+    for _, r in summary.iterrows():
+        row = {"scenario": r["scenario"], "runs": int(r["n"])}
+        for col, label, f in (("weak_share", "weak %", 100), ("good_fair_share", "good+fair %",
+                                                                100),
+                              ("linked_share", "linked %", 100), ("members", "members", 1),
+                              ("budget_spent_total", "budget (m VND)", 1)):
+            row[label] = (f"{f * r[f'{col}_mean']:.1f} [{f * r[f'{col}_lo']:.1f}, "
+                          f"{f * r[f'{col}_hi']:.1f}]")
+        cost = r["cost_per_weak_avoided"]
+        row["m VND per weak avoided"] = "n/a" if pd.isna(cost) else f"{cost:,.0f}"
+        rows.append(row)
+    return pd.DataFrame(rows).to_string(index=False)
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -170,6 +220,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("params", help="list every parameter with unit, range and source")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(func=_cmd_params)
+    m = sub.add_parser("compare", help="compare scenarios over the same replication seeds")
+    m.add_argument("scenarios", nargs="+", help="shipped scenario names or scenario files; "
+                                                "the first is the reference")
+    m.add_argument("--reps", type=int, default=30, help="replications (default 30)")
+    m.add_argument("--years", type=int, default=10, help="years per run (default 10)")
+    m.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    m.add_argument("--scale", type=float, default=None, help="fraction of households")
+    m.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter in every run (repeatable)")
+    m.add_argument("--executor", choices=("process", "serial", "dask"), default="process",
+                   help="how runs execute (default: local processes)")
+    m.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    m.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address tcp://host:port (default: a local cluster)")
+    m.add_argument("--retries", type=int, default=1, help="retries of a failed run")
+    m.add_argument("--out", type=Path, required=True,
+                   help="output folder (holds the store: run again to resume)")
+    m.add_argument("--quiet", action="store_true", help="no progress bar")
+    m.set_defaults(func=_cmd_compare)
     c = sub.add_parser("scenarios", help="list the shipped scenarios")
     c.set_defaults(func=_cmd_scenarios)
     v = sub.add_parser("province", help="write the default province file to edit")

@@ -7,12 +7,14 @@ nothing is shown or saved here (the caller owns paths).
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["CLASS_COLOURS", "EDGE_STATUS_COLOURS", "KIND_COLOURS", "plot_class_shares",
-           "plot_network"]
+__all__ = ["CLASS_COLOURS", "EDGE_STATUS_COLOURS", "KIND_COLOURS", "SHARE_LABELS",
+           "plot_class_shares", "plot_cost_effectiveness", "plot_final_comparison",
+           "plot_network", "plot_scenario_bands"]
 
 CLASS_COLOURS = {"good": "#1a9850", "fair": "#91cf60", "average": "#fee08b", "weak": "#d73027"}
 
@@ -88,4 +90,89 @@ def plot_network(graph, ax: Axes | None = None, title: str = "Value-chain networ
     hidden = graph.number_of_nodes() - linked.number_of_nodes()
     ax.set_title(f"{title}\n({hidden} unlinked nodes not shown)")
     ax.set_axis_off()
+    return ax.figure
+
+
+SHARE_LABELS = {"weak_share": "weak cooperatives (% of rated)",
+                "good_fair_share": "good + fair cooperatives (% of rated)",
+                "linked_share": "active cooperatives with a contract (%)"}
+
+
+def plot_scenario_bands(bands: pd.DataFrame, scenarios: list[str], value: str = "weak_share",
+                        ax: Axes | None = None, title: str | None = None) -> Figure:
+    """A share over time per scenario: mean line and 95% band across replications.
+
+    Args:
+        bands: output of :func:`coopsim.experiment.stats.ensemble_summary` grouped by
+            ``scenario`` and ``year`` (columns ``{value}_mean``, ``_lo``, ``_hi``).
+        scenarios: which scenarios, in legend order.
+        value: the share to draw.
+        ax: axes to draw on; a new figure is made when omitted.
+        title: the axes title (default: from ``value``).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
+    for name in scenarios:
+        b = bands[bands.scenario == name].sort_values("year")
+        line, = ax.plot(b.year, 100 * b[f"{value}_mean"], marker="o", ms=3, label=name)
+        ax.fill_between(b.year, 100 * b[f"{value}_lo"], 100 * b[f"{value}_hi"],
+                        color=line.get_color(), alpha=0.2)
+    ax.set(xlabel="year", ylabel=SHARE_LABELS.get(value, value),
+           title=title or SHARE_LABELS.get(value, value).split(" (")[0].capitalize()
+           + " by scenario (95% band)")
+    ax.legend(frameon=False, fontsize="small")
+    return ax.figure
+
+
+def plot_final_comparison(summary: pd.DataFrame, ax: Axes | None = None,
+                          values: tuple[str, ...] = ("weak_share", "linked_share"),
+                          title: str = "Final-year shares by scenario (mean, 95% interval)"
+                          ) -> Figure:
+    """Grouped bars of final-year shares per scenario with 95% intervals.
+
+    Args:
+        summary: the comparison summary (columns ``scenario``, ``{value}_mean/_lo/_hi``).
+        ax: axes to draw on; a new figure is made when omitted.
+        values: which shares.
+        title: the axes title.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6, 1.2 * len(summary)), 3.8), layout="constrained")
+    x = np.arange(len(summary))
+    width = 0.8 / len(values)
+    for i, v in enumerate(values):
+        mean = 100 * summary[f"{v}_mean"].to_numpy(float)
+        err = 100 * np.vstack([summary[f"{v}_mean"] - summary[f"{v}_lo"],
+                               summary[f"{v}_hi"] - summary[f"{v}_mean"]]).astype(float)
+        ax.bar(x + (i - (len(values) - 1) / 2) * width, mean, width, yerr=np.nan_to_num(err),
+               capsize=3, label=SHARE_LABELS.get(v, v))
+    ax.set_xticks(x, summary.scenario, rotation=20, ha="right")
+    ax.set(ylabel="% of cooperatives", title=title)
+    ax.legend(frameon=False, fontsize="small")
+    return ax.figure
+
+
+def plot_cost_effectiveness(summary: pd.DataFrame, ax: Axes | None = None,
+                            title: str = "Budget spent against weak cooperatives avoided"
+                            ) -> Figure:
+    """Each scenario's total budget spent against weak cooperatives avoided (vs the first).
+
+    Args:
+        summary: the comparison summary (``budget_spent_total_mean``,
+            ``weak_avoided_mean`` and their intervals).
+        ax: axes to draw on; a new figure is made when omitted.
+        title: the axes title.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
+    x, y = summary.weak_avoided_mean, summary.budget_spent_total_mean / 1000.0
+    xerr = np.nan_to_num(np.vstack([x - summary.weak_avoided_lo,
+                                    summary.weak_avoided_hi - x]).astype(float))
+    ax.errorbar(x, y, xerr=xerr, fmt="o", capsize=3)
+    for xi, yi, name in zip(x, y, summary.scenario, strict=True):
+        ax.annotate(name, (xi, yi), textcoords="offset points", xytext=(4, 4),
+                    fontsize="small")
+    ax.set(xlabel="weak cooperatives avoided (count, vs the first scenario)",
+           ylabel="budget spent over the run (bn VND)", title=title)
+    ax.axvline(0, color="#999999", lw=0.8)
     return ax.figure
