@@ -118,8 +118,6 @@ def policy_table(result) -> str:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from coopsim.experiment.compare import compare
     from coopsim.experiment.executors import make_executor
 
@@ -131,15 +129,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     validate_run_args(args.seed, args.years)
     if args.reps < 2:
         raise ParameterError(f"--reps must be at least 2 to compare, got {args.reps}")
-    total = args.reps * len(args.scenarios)
-    with tqdm(total=total, desc="runs", unit="run", disable=args.quiet,
-              file=sys.stderr) as bar:
-        def progress(counts: dict[str, int]) -> None:
-            bar.n = counts.get("done", 0)
-            bar.set_postfix(failed=counts.get("failed", 0),
-                            remaining=total - counts.get("done", 0))
-            bar.refresh()
-
+    bar, progress = _progress_bar(args.reps * len(args.scenarios), args.quiet)
+    with bar:
         result = compare(args.scenarios, args.out, reps=args.reps, years=args.years,
                          master_seed=args.seed, overrides=overrides,
                          executor=make_executor(args.executor, args.workers, args.scheduler),
@@ -164,6 +155,82 @@ def comparison_table(summary: pd.DataFrame) -> str:
         row["m VND per weak avoided"] = "n/a" if pd.isna(cost) else f"{cost:,.0f}"
         rows.append(row)
     return pd.DataFrame(rows).to_string(index=False)
+
+
+DEFAULT_SENSITIVITY = {"credit_access": (0.0, 0.3), "linkage_promotion": (0.0, 1.0),
+                       "join_threshold": (0.01, 0.06), "markup_competence": (0.05, 0.2),
+                       "exit_patience": (4, 12), "handling_turnover": (0.03, 0.08)}
+
+
+def _progress_bar(total: int, quiet: bool):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="runs", unit="run", disable=quiet, file=sys.stderr)
+
+    def progress(counts: dict[str, int]) -> None:
+        bar.n = counts.get("done", 0)
+        bar.set_postfix(failed=counts.get("failed", 0), remaining=total - counts.get("done", 0))
+        bar.refresh()
+
+    return bar, progress
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from coopsim.experiment.executors import make_executor
+    from coopsim.experiment.sweep import design_from_spec, load_spec, run_sweep
+
+    design = design_from_spec(load_spec(args.spec), str(args.spec))
+    load_scenario(design.points[0]["scenario"])
+    bar, progress = _progress_bar(len(design.runs()), args.quiet)
+    with bar:
+        files = run_sweep(design, args.out, make_executor(args.executor, args.workers,
+                                                          args.scheduler),
+                          args.retries, progress)
+    print(f"{len(design.points)} points x {design.reps} replications; "
+          f"wrote {', '.join(sorted(p.name for p in files.values()))} to {args.out}")
+    return 0
+
+
+def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for item in items:
+        name, _, rng = item.partition("=")
+        try:
+            lo, hi = (float(x) for x in rng.split(","))
+        except ValueError:
+            raise ParameterError(f"--param expects NAME=LOW,HIGH, got {item!r}") from None
+        out[name.strip()] = (lo, hi)
+    return out
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from coopsim.experiment.executors import make_executor
+    from coopsim.experiment.sweep import run_sensitivity, sensitivity_design
+
+    bounds = _parse_bounds(args.param) if args.param else DEFAULT_SENSITIVITY
+    fixed = {"scale": args.scale} if args.scale is not None else {}
+    load_scenario(args.scenario)
+    validate_run_args(args.seed, args.years)
+    design = sensitivity_design(args.method, bounds, args.n, args.scenario, fixed, args.reps,
+                                args.seed, args.years)
+    bar, progress = _progress_bar(len(design.runs()), args.quiet)
+    with bar:
+        indices = run_sensitivity(design, args.out, make_executor(args.executor, args.workers,
+                                                                  args.scheduler), progress)
+    with pd.option_context("display.width", 160):
+        print(indices.round(3).to_string(index=False))
+    print(f"wrote indices.csv and figures to {args.out}")
+    return 0
+
+
+def _executor_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", choices=("process", "serial", "dask"), default="process",
+                   help="how runs execute (default: local processes)")
+    p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    p.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address tcp://host:port (default: a local cluster)")
+    p.add_argument("--retries", type=int, default=1, help="retries of a failed run")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -229,16 +296,31 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--scale", type=float, default=None, help="fraction of households")
     m.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter in every run (repeatable)")
-    m.add_argument("--executor", choices=("process", "serial", "dask"), default="process",
-                   help="how runs execute (default: local processes)")
-    m.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
-    m.add_argument("--scheduler", default=None,
-                   help="Dask scheduler address tcp://host:port (default: a local cluster)")
-    m.add_argument("--retries", type=int, default=1, help="retries of a failed run")
     m.add_argument("--out", type=Path, required=True,
                    help="output folder (holds the store: run again to resume)")
-    m.add_argument("--quiet", action="store_true", help="no progress bar")
+    _executor_args(m)
     m.set_defaults(func=_cmd_compare)
+    w = sub.add_parser("sweep", help="run any design from a spec file (resumable)")
+    w.add_argument("spec", type=Path, help="sweep spec (TOML); see coopsim.experiment.sweep")
+    w.add_argument("--out", type=Path, required=True,
+                   help="output folder (holds the store: run again to resume)")
+    _executor_args(w)
+    w.set_defaults(func=_cmd_sweep)
+    z = sub.add_parser("sensitivity", help="Morris or Sobol indices of weak and linked shares")
+    z.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    z.add_argument("--param", action="append", default=[], metavar="NAME=LOW,HIGH",
+                   help="a parameter and its range (repeatable; default: a set of "
+                        "uncertain and lever-moved parameters)")
+    z.add_argument("--n", type=int, default=10,
+                   help="Morris trajectories or Sobol base samples (default 10)")
+    z.add_argument("--reps", type=int, default=2, help="replications per point (default 2)")
+    z.add_argument("--years", type=int, default=10, help="years per run (default 10)")
+    z.add_argument("--scale", type=float, default=None, help="fraction of households")
+    z.add_argument("--scenario", default="baseline", help="scenario of every run")
+    z.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    z.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
+    _executor_args(z)
+    z.set_defaults(func=_cmd_sensitivity)
     c = sub.add_parser("scenarios", help="list the shipped scenarios")
     c.set_defaults(func=_cmd_scenarios)
     v = sub.add_parser("province", help="write the default province file to edit")
