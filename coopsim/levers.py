@@ -152,8 +152,9 @@ class ManagerTraining(Lever):
         coops = _select(_active(model), self.targeting, self.rng(model))
         slots = int(round(min(1.0, self.slots_share * intensity) * len(coops)))
         for coop in coops[:slots]:
-            if policy.grant(self.name, self.cost_per_trainee) < self.cost_per_trainee - 1e-9:
+            if not policy.affordable(self.name, self.cost_per_trainee):
                 break
+            policy.grant(self.name, self.cost_per_trainee)
             coop.competence = min(1.0, coop.competence + self.competence_gain)
             coop.qualification = max(coop.qualification, 1)
             policy.count(model, "trainees")
@@ -214,10 +215,13 @@ class SupportProgramme(Lever):
         coops = _select(eligible, self.targeting, self.rng(model))
         n = int(round(min(1.0, self.grants_share * intensity) * len(_active(model))))
         for coop in coops[:n]:
-            amount = policy.grant(self.name, self.grant_size)
-            if amount <= 0:
+            if not policy.affordable(self.name, self.grant_size):
                 break
-            model.world.pay(amount, "support_grant")
+            amount = policy.grant(self.name, self.grant_size)
+            # the state pays the grant, which the cooperative spends at once on
+            # infrastructure and technology bought from the outside world
+            coop.cash += model.world.pay(amount, "support_grant")
+            coop.cash -= model.world.receive(amount, "grant_investment")
             coop.assets += amount
             coop.retained += amount  # a grant is equity
             policy.count(model, "grants")
@@ -242,7 +246,9 @@ class Consolidation(Lever):
         for coop in [c for c in model.coops if c.status in (ACTIVE, INACTIVE)]:
             due = coop.status == INACTIVE or coop.weak_years >= self.weak_years \
                 or self._surplus(model, coop)
-            if due and rng.random() < chance and policy.grant(self.name, self.cost_per_case):
+            if due and rng.random() < chance and policy.affordable(self.name,
+                                                                   self.cost_per_case):
+                policy.grant(self.name, self.cost_per_case)
                 self._handle(model, policy, coop)
 
     def _surplus(self, model: CoopModel, coop: Cooperative) -> bool:
@@ -289,8 +295,8 @@ class FoundingSupport(Lever):
     grant: float = _f(100.0, 0.0, 5000.0, "m VND", "start-up grant to a new cooperative")
 
     def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
-        if not self.funded(policy):
-            return {}
+        # advice and simpler procedures cost nothing until a cooperative is founded, so
+        # they apply whatever the budget left (the start-up grants are budgeted)
         return {"founding_rate": self.rate_boost * intensity,
                 "founding_awareness": -self.awareness_relief * intensity}
 

@@ -203,6 +203,10 @@ class Policy:
         factor = self._cost_factor(lever)
         return self.budget.grant(lever, amount * factor) / factor
 
+    def affordable(self, lever: str, amount: float) -> bool:
+        """Whether ``lever`` can still pay ``amount`` in full this year."""
+        return self.budget.remaining(lever) >= amount * self._cost_factor(lever) - 1e-9
+
     def _cost_factor(self, lever: str) -> float:
         friction = next((lv for lv in self.levers if lv.name == "admin_friction"), None)
         if friction is None or lever == "admin_friction":
