@@ -180,7 +180,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from coopsim.experiment.sweep import design_from_spec, load_spec, run_sweep
 
     design = design_from_spec(load_spec(args.spec), str(args.spec))
-    load_scenario(design.points[0]["scenario"])
+    for name in {p["scenario"] for p in design.points}:
+        load_scenario(name)
+    if (args.out / "experiment.sqlite").exists() and not args.resume:
+        raise ParameterError(f"{args.out} already holds an experiment; pass --resume to "
+                             "continue it, or choose another --out")
     bar, progress = _progress_bar(len(design.runs()), args.quiet)
     with bar:
         files = run_sweep(design, args.out, make_executor(args.executor, args.workers,
@@ -302,8 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=_cmd_compare)
     w = sub.add_parser("sweep", help="run any design from a spec file (resumable)")
     w.add_argument("spec", type=Path, help="sweep spec (TOML); see coopsim.experiment.sweep")
-    w.add_argument("--out", type=Path, required=True,
-                   help="output folder (holds the store: run again to resume)")
+    w.add_argument("--out", type=Path, required=True, help="output folder (holds the store)")
+    w.add_argument("--resume", action="store_true",
+                   help="continue the experiment already in --out (finished runs are kept)")
     _executor_args(w)
     w.set_defaults(func=_cmd_sweep)
     z = sub.add_parser("sensitivity", help="Morris or Sobol indices of weak and linked shares")

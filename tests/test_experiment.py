@@ -78,11 +78,12 @@ def _stored(tmp_path, name, executor):
     return frame, store.summary_frame().sort_values("run_id").reset_index(drop=True)
 
 
-def test_serial_process_and_dask_store_identical_results(tmp_path):
+def test_serial_process_spawn_and_dask_store_identical_results(tmp_path):
     serial = _stored(tmp_path, "serial", SerialExecutor())
     process = _stored(tmp_path, "process", ProcessExecutor(2))
     dask = _stored(tmp_path, "dask", DaskExecutor(workers=2))
-    for other in (process, dask):
+    spawned = _stored(tmp_path, "spawn", ProcessExecutor(2, start_method="spawn"))
+    for other in (process, dask, spawned):
         assert serial[0].equals(other[0]) and serial[1].equals(other[1])
     assert len(serial[0]) == 6  # 2 points x 3 replications x 1 year
 

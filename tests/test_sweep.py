@@ -23,7 +23,9 @@ def test_sweep_runs_a_spec_and_resumes(tmp_path, capsys):
     assert len(runs) == 6 and (runs.status == "done").all()
     by_point = pd.read_csv(out / "summary_by_point_year.csv")
     assert set(by_point.point) == {0, 1, 2} and (by_point.n == 2).all()
-    assert main(args) == 0  # again: nothing left to run
+    assert main(args) == 2  # the folder holds an experiment: resuming must be asked for
+    assert "pass --resume" in capsys.readouterr().err
+    assert main([*args, "--resume"]) == 0  # nothing left to run
     assert pd.read_csv(out / "runs.csv").attempts.tolist() == [1] * 6
 
 
