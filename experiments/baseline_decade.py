@@ -17,16 +17,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from coopsim.experiment.designs import replication_seeds  # noqa: E402
 from coopsim.plots import plot_class_shares  # noqa: E402
 from coopsim.runner import run  # noqa: E402
-
-
-def replication_seeds(master: int, reps: int) -> list[int]:
-    """Independent run seeds derived up front from one master seed."""
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(master).spawn(reps)]
 
 
 def main() -> None:
