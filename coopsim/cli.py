@@ -237,6 +237,23 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _cmd_viz(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        print("coopsim: error: the interactive page needs the viz extra: "
+              "pip install 'coopsim[viz]'", file=sys.stderr)
+        return 2
+    app = Path(__file__).with_name("app.py")
+    env = {**os.environ, "COOPSIM_VIZ_SCALE": str(args.scale)}
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
+           "--port", str(args.port), "--production"]
+    return subprocess.call(cmd, env=env)
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     for name, path in sorted(shipped_scenarios().items()):
         scenario = load_scenario(path)
@@ -326,6 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
     _executor_args(z)
     z.set_defaults(func=_cmd_sensitivity)
+    v2 = sub.add_parser("viz", help="start the interactive page (Mesa SolaraViz)")
+    v2.add_argument("--host", default="127.0.0.1")
+    v2.add_argument("--port", type=int, default=8765)
+    v2.add_argument("--scale", type=float, default=0.1,
+                    help="fraction of households of the first model (default 0.1)")
+    v2.set_defaults(func=_cmd_viz)
     c = sub.add_parser("scenarios", help="list the shipped scenarios")
     c.set_defaults(func=_cmd_scenarios)
     v = sub.add_parser("province", help="write the default province file to edit")
