@@ -13,8 +13,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 __all__ = ["CLASS_COLOURS", "EDGE_STATUS_COLOURS", "KIND_COLOURS", "SHARE_LABELS",
-           "plot_class_shares", "plot_cost_effectiveness", "plot_final_comparison",
-           "plot_network", "plot_scenario_bands"]
+           "plot_class_share_bands", "plot_class_shares", "plot_cost_effectiveness",
+           "plot_final_comparison", "plot_fit", "plot_life_line", "plot_network",
+           "plot_scenario_bands", "plot_sensitivity"]
 
 CLASS_COLOURS = {"good": "#1a9850", "fair": "#91cf60", "average": "#fee08b", "weak": "#d73027"}
 
@@ -89,7 +90,11 @@ def plot_network(graph, ax: Axes | None = None, title: str = "Value-chain networ
               fontsize="small")
     hidden = graph.number_of_nodes() - linked.number_of_nodes()
     ax.set_title(f"{title}\n({hidden} unlinked nodes not shown)")
-    ax.set_axis_off()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xlabel("spring layout: positions carry no units; linked nodes sit close")
     return ax.figure
 
 
@@ -176,3 +181,108 @@ def plot_cost_effectiveness(summary: pd.DataFrame, ax: Axes | None = None,
            ylabel="budget spent over the run (bn VND)", title=title)
     ax.axvline(0, color="#999999", lw=0.8)
     return ax.figure
+
+
+def plot_class_share_bands(yearly: pd.DataFrame, ax: Axes | None = None,
+                           title: str = "Cooperatives by class across replications") -> Figure:
+    """Stacked mean class shares over runs, with the 95% band of each class boundary.
+
+    Args:
+        yearly: yearly rows of several runs (columns ``run_id``, ``year``, ``n_good`` ...
+            ``n_weak``), e.g. ``Store.yearly_frame()`` of one scenario.
+        ax: axes to draw on; a new figure is made when omitted.
+        title: the axes title.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    classes = list(CLASS_COLOURS)
+    counts = yearly[[f"n_{c}" for c in classes]].to_numpy(float)
+    shares = 100 * counts / counts.sum(axis=1, keepdims=True).clip(min=1)
+    cum = pd.DataFrame(np.cumsum(shares, axis=1), columns=classes).assign(year=yearly.year.values)
+    grouped = cum.groupby("year")
+    mean, lo, hi = grouped.mean(), grouped.quantile(0.025), grouped.quantile(0.975)
+    years = mean.index.to_numpy()
+    bottom = np.zeros(len(years))
+    for c in classes:
+        ax.fill_between(years, bottom, mean[c], color=CLASS_COLOURS[c], alpha=0.85, label=c)
+        ax.fill_between(years, lo[c], hi[c], color="black", alpha=0.12, lw=0)
+        bottom = mean[c].to_numpy()
+    ax.set(xlabel="year (rating at December)", ylabel="share of rated cooperatives (%)",
+           ylim=(0, 100), title=title)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+              title="grey: 95% of runs")
+    return ax.figure
+
+
+def plot_life_line(coop_years: pd.DataFrame, contracts: pd.DataFrame, coop: int,
+                   ax: Axes | None = None, title: str | None = None) -> Figure:
+    """A cooperative's life: score and class each year, members, and its contracts.
+
+    Args:
+        coop_years: a run's ``coop_years`` table; contracts: its ``contracts`` table.
+        coop: the cooperative's index.
+        ax: axes to draw on (the score); members go on a twin axis.
+        title: the axes title (default names the cooperative).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    rows = coop_years[coop_years.coop == coop].sort_values("year")
+    ax.plot(rows.year, rows.score, color="#555555", zorder=1)
+    for cls, colour in CLASS_COLOURS.items():
+        pick = rows[rows.coop_class == cls]
+        ax.scatter(pick.year, pick.score, color=colour, s=50, zorder=2, label=cls)
+    for level in (50, 65, 80):
+        ax.axhline(level, color="#bbbbbb", lw=0.8, ls=":")
+    twin = ax.twinx()
+    twin.bar(rows.year, rows.members, alpha=0.15, color="#4575b4", label="members")
+    own = contracts[contracts.coop == coop] if len(contracts) else contracts
+    first_year = int(rows.year.min()) if len(rows) else 2018
+    last_step = (int(rows.year.max()) - first_year + 1) * 12 if len(rows) else 0
+
+    def when(step: float) -> float:  # step 1 is January of the first year
+        return first_year + (step - 1) / 12.0
+
+    for i, k in enumerate(own.itertuples()):
+        end = k.end if pd.notna(k.end) else last_step
+        ax.hlines(5 + 3 * (i % 5), when(k.start), when(end), color="#1a9850", lw=3)
+    ax.set(xlabel="year", ylabel="score (points; class lines at 50, 65, 80)", ylim=(0, 100),
+           title=title or f"Cooperative {coop}: score, class, members and contracts (green)")
+    twin.set_ylabel("members")
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    return ax.figure
+
+
+def plot_fit(targets: pd.DataFrame, simulated: pd.DataFrame, ax: Axes | None = None,
+             title: str = "Simulated figures against targets") -> Figure:
+    """Each target's range against the distribution of its simulated values.
+
+    Values are shown relative to the middle of the target range, so figures in
+    different units share one axis.
+
+    Args:
+        targets: columns ``figure``, ``low``, ``high``.
+        simulated: columns ``figure``, ``value`` (one row per run).
+        ax: axes to draw on; a new figure is made when omitted.
+        title: the axes title.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.6 * len(targets) + 1.5), layout="constrained")
+    for i, t in enumerate(targets.itertuples()):
+        mid = (t.low + t.high) / 2 or 1.0
+        ax.fill_betweenx([i - 0.35, i + 0.35], t.low / mid, t.high / mid, color="#91cf60",
+                         alpha=0.5, label="target range" if i == 0 else None)
+        vals = simulated.loc[simulated.figure == t.figure, "value"].to_numpy(float) / mid
+        if len(vals):
+            ax.boxplot(vals, positions=[i], vert=False, widths=0.5, manage_ticks=False)
+    ax.set_yticks(range(len(targets)), targets.figure)
+    ax.set(xlabel="value relative to the middle of the target range", title=title)
+    ax.legend(frameon=False, loc="lower right")
+    return ax.figure
+
+
+def plot_sensitivity(indices: pd.DataFrame, kind: str = "sobol", ax: Axes | None = None,
+                     title: str | None = None) -> Figure:
+    """Sensitivity bars (Sobol S1/ST or Morris mu*), see ``experiment.sensitivity``."""
+    from coopsim.experiment.sensitivity import plot_indices
+
+    return plot_indices(indices, kind, ax=ax, title=title)
