@@ -96,9 +96,8 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
 def _write_outputs(out: Path, scenarios: Sequence[str], runs: pd.DataFrame,
                    yearly: pd.DataFrame, summary: pd.DataFrame,
                    differences: pd.DataFrame) -> dict[str, Path]:
-    import matplotlib
+    import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
 
-    matplotlib.use("Agg")
     from coopsim import plots
 
     files = {"runs_yearly": out / "runs_yearly.csv", "runs": out / "runs_summary.csv",

@@ -138,9 +138,7 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
     Outputs are each point's mean over replications. Writes ``indices.csv`` and one
     figure per output into ``out``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
+    import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
     out = Path(out)
     run_sweep(design, out, executor, progress=progress)
     with Store(out / "experiment.sqlite") as store:
