@@ -90,10 +90,19 @@ def test_the_page_in_a_real_browser(tmp_path):
                 page.wait_for_timeout(1500)
             after = [img.get_attribute("src") for img in page.query_selector_all("img")]
             assert before != after, "the plots did not update after stepping"
-            slider = page.get_by_role("slider").first
+            lever = page.locator(".v-input", has_text="consolidation intensity")
+            slider = lever.get_by_role("slider").first
+            value_before = slider.get_attribute("aria-valuenow")
             slider.focus()
-            slider.press("ArrowRight")
+            for _ in range(5):
+                slider.press("ArrowLeft")
             page.wait_for_timeout(1500)
+            assert slider.get_attribute("aria-valuenow") != value_before
+            shown = [img.get_attribute("src") for img in page.query_selector_all("img")]
+            page.get_by_role("button", name="Step").click()
+            page.wait_for_timeout(2000)
+            redrawn = [img.get_attribute("src") for img in page.query_selector_all("img")]
+            assert shown != redrawn, "the plots did not update after changing a lever"
             text = page.inner_text("body")
             assert "Traceback" not in text and "Error" not in text
             page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
