@@ -36,6 +36,7 @@ class YearEnd:
     score: Score
     revenue: float
     profit: float
+    linked_months: int = 0
 
 
 class Cooperative(mesa.Agent):
@@ -258,10 +259,11 @@ class Cooperative(mesa.Agent):
         if rated.coop_class is not None:
             self.coop_class = rated.coop_class
             self.weak_years = self.weak_years + 1 if rated.coop_class == CoopClass.WEAK else 0
-        revenue = self.revenue_y
+        revenue, linked_months = self.revenue_y, self.linked_months_y
         self._plan_next_year(rng)
         self._reset_year()
-        return YearEnd(dividend_pool=pool, score=rated, revenue=revenue, profit=profit)
+        return YearEnd(dividend_pool=pool, score=rated, revenue=revenue, profit=profit,
+                       linked_months=linked_months)
 
     def _record(self, profit: float, pool: float, dev: float, res: float, satisfied: float,
                 participating: float, cell_households: int) -> CoopRecord:

@@ -75,6 +75,7 @@ YEARLY_COLUMNS = [
 COOP_YEAR_COLUMNS = [
     "year", "coop", "district", "commune", "product", "status", "age_months", "members",
     "revenue", "profit", "score", "coop_class", "regime", "competence", "cash", "debt",
+    "linked_months", "has_brand", "ocop_stars",
 ]
 
 
@@ -441,7 +442,8 @@ class CoopModel(mesa.Model):
             "status": coop.status, "age_months": coop.age_months, "members": coop.members,
             "revenue": end.revenue, "profit": end.profit, "score": rated.total,
             "coop_class": label, "regime": rated.regime, "competence": coop.competence,
-            "cash": coop.cash, "debt": coop.debt})
+            "cash": coop.cash, "debt": coop.debt, "linked_months": end.linked_months,
+            "has_brand": coop.has_brand, "ocop_stars": coop.ocop_stars})
 
     def _snapshot(self) -> None:
         self.snapshots[self.steps] = self.households.snapshot()
