@@ -540,7 +540,8 @@ NB03 = [
                 agents += [{"year": model.year, "step": model.steps, "coop": c.idx,
                             "status_now": c.status, "has_brand": c.has_brand,
                             "ocop_stars": c.ocop_stars} for c in model.coops]
-        years = model.datacollector.get_table_dataframe("coop_years")
+        years = model.datacollector.get_table_dataframe("coop_years").drop(
+            columns=["has_brand", "ocop_stars"])  # taken after the December brand year below
         panel = years.merge(pd.DataFrame(agents), on=["year", "coop"])
         panel = panel[(panel.status_now == "active") & panel.coop_class.notna()]
         contracts = pd.DataFrame([k.to_dict() for k in model.value_chain.contracts])
