@@ -121,10 +121,6 @@ class Budget:
             self.spent.setdefault(self.year, defaultdict(float))[lever] += granted
         return granted
 
-    def total_spent(self, year: int) -> float:
-        """All levers' spending in ``year``."""
-        return float(sum(self.spent.get(year, {}).values()))
-
 
 class Policy:
     """A package of levers under one yearly budget (see the module docstring).

@@ -271,7 +271,3 @@ class ValueChain:
     def _shift(side: dict, c: Contract, delta: float) -> None:
         key = (c.coop, c.business)
         side[key] = float(np.clip(side.get(key, 0.5) + delta, 0.0, 1.0))
-
-    def ended_by_cause(self) -> dict[str, int]:
-        """Contracts ended so far, by final status."""
-        return dict(self.ended)
