@@ -75,7 +75,7 @@ YEARLY_COLUMNS = [
 COOP_YEAR_COLUMNS = [
     "year", "coop", "district", "commune", "product", "status", "age_months", "members",
     "revenue", "profit", "score", "coop_class", "regime", "competence", "cash", "debt",
-    "linked_months", "has_brand", "ocop_stars",
+    "linked_months", "has_brand", "ocop_stars", "qualification",
 ]
 
 
@@ -443,7 +443,8 @@ class CoopModel(mesa.Model):
             "revenue": end.revenue, "profit": end.profit, "score": rated.total,
             "coop_class": label, "regime": rated.regime, "competence": coop.competence,
             "cash": coop.cash, "debt": coop.debt, "linked_months": end.linked_months,
-            "has_brand": coop.has_brand, "ocop_stars": coop.ocop_stars})
+            "has_brand": coop.has_brand, "ocop_stars": coop.ocop_stars,
+            "qualification": coop.qualification})
 
     def _snapshot(self) -> None:
         self.snapshots[self.steps] = self.households.snapshot()

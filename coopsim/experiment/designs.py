@@ -59,6 +59,10 @@ class Design:
         points: each ``{"scenario": name or path, "overrides": {param: value}}``.
         reps: replications per point. master_seed: derives every replication seed.
         years: simulated years per run. info: builder details (bounds, levels...).
+        common_seeds: ``True`` (the default) runs every point over the same replication
+            seeds (common random numbers, for comparing points); ``False`` gives every
+            run its own seed (independent draws, as approximate Bayesian computation
+            needs).
     """
 
     kind: str
@@ -67,6 +71,7 @@ class Design:
     master_seed: int = 0
     years: int = 10
     info: dict[str, Any] = field(default_factory=dict)
+    common_seeds: bool = True
 
     def __post_init__(self) -> None:
         if not self.points:
@@ -82,13 +87,15 @@ class Design:
                 raise ParameterError(f"design point {i}: {exc}") from None
 
     def seeds(self) -> list[int]:
-        """The replication seeds (the same for every point)."""
-        return replication_seeds(self.master_seed, self.reps)
+        """The seeds: one per replication, or one per run without common seeds."""
+        n = self.reps if self.common_seeds else self.reps * len(self.points)
+        return replication_seeds(self.master_seed, n)
 
     def runs(self) -> list[RunSpec]:
         """Every run, numbered point-major."""
         seeds = self.seeds()
-        return [RunSpec(run_id=p * self.reps + r, point=p, rep=r, seed=seeds[r],
+        step = 0 if self.common_seeds else self.reps
+        return [RunSpec(run_id=p * self.reps + r, point=p, rep=r, seed=seeds[p * step + r],
                         scenario=str(pt.get("scenario", "baseline")),
                         overrides=tuple(sorted(pt.get("overrides", {}).items())),
                         years=self.years)
@@ -96,9 +103,11 @@ class Design:
 
     def to_json(self) -> str:
         """A canonical JSON text of the design (stored with its results)."""
-        return json.dumps({"kind": self.kind, "points": self.points, "reps": self.reps,
-                           "master_seed": self.master_seed, "years": self.years,
-                           "info": self.info}, sort_keys=True)
+        data = {"kind": self.kind, "points": self.points, "reps": self.reps,
+                "master_seed": self.master_seed, "years": self.years, "info": self.info}
+        if not self.common_seeds:  # only then, so stores written before the field still match
+            data["common_seeds"] = False
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Design:

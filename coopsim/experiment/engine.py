@@ -51,8 +51,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def execute(spec: RunSpec) -> dict[str, Any]:
-    """Run one spec; return its yearly rows, summary and provenance (or its error)."""
+def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = None
+            ) -> dict[str, Any]:
+    """Run one spec; return its yearly rows, summary and provenance (or its error).
+
+    Args:
+        spec: the run.
+        measures: optional picklable callable of the run's
+            :class:`~coopsim.runner.RunResult` whose figures join the summary (the
+            calibration's target figures, which need more than the yearly rows).
+    """
     from coopsim.runner import run
 
     t0 = time.perf_counter()
@@ -60,9 +68,12 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         res = run(spec.scenario, spec.overrides_dict, seed=spec.seed, years=spec.years)
         prov = dict(res.provenance)
         prov.update(run_id=spec.run_id, point=spec.point, rep=spec.rep)
+        summary = summarise(res.yearly)
+        if measures is not None:
+            summary.update(measures(res))
         return {"yearly": [{k: _plain(v) for k, v in row.items()}
                            for row in res.yearly.to_dict(orient="records")],
-                "summary": summarise(res.yearly), "provenance": prov,
+                "summary": summary, "provenance": prov,
                 "wall": round(time.perf_counter() - t0, 3)}
     except Exception:  # noqa: BLE001 - any failure of a run is recorded, the sweep goes on
         return {"error": traceback.format_exc()}

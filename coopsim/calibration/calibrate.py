@@ -1,0 +1,117 @@
+"""``calibrate``: fit, check, and write the fitted parameters, posterior and fit report.
+
+Files written into ``out`` (each table also stays recomputable from the stores):
+
+* ``gen_NN.sqlite``, ``check_fitted.sqlite``, ``check_posterior.sqlite``: the runs;
+* ``fitted_params.toml``: the fitted values (``coopsim run --params`` reads it);
+* ``posterior.csv`` (kept particles, weights, distances), ``posterior_summary.csv``,
+  ``generations.csv``;
+* ``fit_report.csv``, ``fit_report.md`` and ``fit.png``: every target against the runs
+  of the fitted point;
+* ``calibration_record.json``: method, settings, seed, date, coopsim version, the
+  targets file and its digest, the generations and the fitted values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from coopsim.calibration.fit import Fit, Worker, check_runs, fit, fitted_point
+from coopsim.calibration.report import (
+    fit_report,
+    plot_report,
+    posterior_summary,
+    report_markdown,
+)
+from coopsim.calibration.spec import CalibrationSpec
+
+__all__ = ["METHOD", "CalibrationResult", "calibrate"]
+
+METHOD = ("adaptive population Monte Carlo ABC (APMC; Lenormand, Jabot and Deffuant "
+          "2013), root-mean-square z-score distance over the fit targets")
+
+
+@dataclass
+class CalibrationResult:
+    """What :func:`calibrate` produced (the same as the files it wrote)."""
+
+    fit: Fit
+    fitted: dict[str, float]
+    summary: pd.DataFrame
+    report: pd.DataFrame
+    checks: dict[str, pd.DataFrame]
+    record: dict[str, Any]
+    files: dict[str, Path]
+
+
+def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
+              progress: Callable[[dict[str, int]], None] | None = None,
+              worker: Worker | None = None) -> CalibrationResult:
+    """Fit ``spec``'s parameters to its targets, run the checks, write everything to ``out``.
+
+    Running it again on the same ``out`` resumes (finished runs are not repeated).
+
+    Args:
+        spec: the calibration (targets, priors, settings).
+        out: the output folder.
+        executor: an experiment-engine executor (serial by default).
+        progress: called with the store's counts by status after each run.
+        worker: the per-run function (tests inject cheap ones).
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    result = fit(spec, out, executor, progress, worker)
+    fitted = fitted_point(spec, result)
+    checks = check_runs(spec, result, fitted, out, executor, progress, worker)
+    posterior = result.posterior()
+    summary = posterior_summary(posterior, spec.prior, fitted)
+    report = fit_report(spec.targets, checks["fitted"], checks.get("posterior"))
+    record = _record(spec, result, fitted, summary)
+    files = _write(out, result, posterior, summary, report, checks["fitted"], record, fitted)
+    return CalibrationResult(result, fitted, summary, report, checks, record, files)
+
+
+def _record(spec: CalibrationSpec, result: Fit, fitted: dict[str, float],
+            summary: pd.DataFrame) -> dict[str, Any]:
+    from coopsim import __version__
+
+    runs = int(result.history.runs.sum()) + spec.check_reps + spec.posterior_draws
+    return {"method": METHOD, "coopsim": __version__,
+            "date": dt.datetime.now(dt.UTC).date().isoformat(), "seed": spec.seed,
+            "spec": Path(spec.path).name if spec.path else "",
+            "targets": {"name": spec.targets.name, "file": Path(spec.targets.path).name,
+                        "sha256": spec.targets.sha256},
+            "settings": spec.settings(), "runs": runs,
+            "generations": result.history.to_dict(orient="records"),
+            "fitted": fitted,
+            "posterior": summary.drop(columns="fitted").to_dict(orient="records")}
+
+
+def _write(out: Path, result: Fit, posterior: pd.DataFrame, summary: pd.DataFrame,
+           report: pd.DataFrame, fitted_runs: pd.DataFrame, record: dict[str, Any],
+           fitted: dict[str, float]) -> dict[str, Path]:
+    import matplotlib.pyplot as plt
+
+    files = {name: out / name for name in (
+        "fitted_params.toml", "posterior.csv", "posterior_summary.csv", "generations.csv",
+        "fit_report.csv", "fit_report.md", "fit.png", "calibration_record.json")}
+    files["fitted_params.toml"].write_text(tomli_w.dumps({"params": fitted}), "utf-8")
+    posterior.to_csv(files["posterior.csv"], index=False)
+    summary.to_csv(files["posterior_summary.csv"], index=False)
+    result.history.to_csv(files["generations.csv"], index=False)
+    report.to_csv(files["fit_report.csv"], index=False)
+    files["fit_report.md"].write_text(report_markdown(report, summary, result.history,
+                                                      record), "utf-8")
+    fig = plot_report(report, fitted_runs)
+    fig.savefig(files["fit.png"], dpi=110)
+    plt.close(fig)
+    files["calibration_record.json"].write_text(json.dumps(record, indent=2), "utf-8")
+    return files

@@ -1,0 +1,122 @@
+"""The fit report: every target against the simulated distribution of its figure.
+
+:func:`fit_report` is a pure function of the targets and the per-run figures stored by
+the check runs, so its numbers can be recomputed from the stores at any time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from coopsim.calibration.apmc import weighted_quantile
+from coopsim.calibration.targets import TargetSet
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["fit_report", "plot_report", "posterior_summary", "report_markdown"]
+
+_STATS = ("mean", "sd", "q05", "q50", "q95")
+
+
+def _stats(values: np.ndarray) -> dict[str, float]:
+    v = values[np.isfinite(values)]
+    if not len(v):
+        return dict.fromkeys(_STATS, float("nan"))
+    q05, q50, q95 = np.quantile(v, [0.05, 0.5, 0.95])
+    return {"mean": float(v.mean()), "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+            "q05": float(q05), "q50": float(q50), "q95": float(q95)}
+
+
+def fit_report(targets: TargetSet, fitted: pd.DataFrame,
+               posterior: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per target: the target, and its figure over the fitted point's runs.
+
+    Args:
+        targets: the targets.
+        fitted: one row per run of the fitted point, a column per target key.
+        posterior: optionally, one row per posterior draw (same columns).
+
+    Returns:
+        Columns ``figure, year, use, unit, low, value, high``; ``n`` runs and the
+        ``mean, sd, q05, q50, q95`` of the figure; ``z`` = (mean - value) / target sd;
+        ``inside`` (the mean lies in [low, high]); ``coverage`` (share of runs inside);
+        and ``post_q05, post_q95`` over the posterior draws when given.
+    """
+    rows = []
+    for t in targets.targets:
+        values = fitted[t.key].to_numpy(float)
+        stats = _stats(values)
+        row = {"figure": t.figure, "year": t.year, "use": t.use,
+               "unit": targets.frame().set_index("key").unit[t.key], "low": t.low,
+               "value": t.value, "high": t.high, "n": int(np.isfinite(values).sum()),
+               **stats, "z": (stats["mean"] - t.value) / t.sd,
+               "inside": bool(t.low <= stats["mean"] <= t.high),
+               "coverage": float(np.mean((values >= t.low) & (values <= t.high)))}
+        if posterior is not None:
+            post = _stats(posterior[t.key].to_numpy(float))
+            row.update(post_q05=post["q05"], post_q95=post["q95"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def posterior_summary(posterior: pd.DataFrame, prior: dict[str, tuple[float, float]],
+                      fitted: dict[str, float]) -> pd.DataFrame:
+    """Per fitted parameter: prior range, weighted posterior mean, sd and quantiles."""
+    w = posterior["weight"].to_numpy(float)
+    rows = []
+    for name, (lo, hi) in prior.items():
+        x = posterior[name].to_numpy(float)
+        mean = float(np.average(x, weights=w))
+        q05, q50, q95 = weighted_quantile(x, w, np.array([0.05, 0.5, 0.95]))
+        rows.append({"parameter": name, "prior_low": lo, "prior_high": hi, "mean": mean,
+                     "sd": float(np.sqrt(np.average((x - mean) ** 2, weights=w))),
+                     "q05": float(q05), "q50": float(q50), "q95": float(q95),
+                     "fitted": fitted[name],
+                     "shrinkage": float(1 - (q95 - q05) / (0.9 * (hi - lo)))})
+    return pd.DataFrame(rows)
+
+
+def report_markdown(report: pd.DataFrame, summary: pd.DataFrame, history: pd.DataFrame,
+                    record: dict) -> str:
+    """A readable fit report (Markdown): parameters, generations, each target by use."""
+    lines = [f"# Calibration report: {record['targets']['name']}", "",
+             f"Method: {record['method']}. Seed {record['seed']}, coopsim "
+             f"{record['coopsim']}, {record['date']}; {record['runs']} runs. Targets: "
+             f"`{record['targets']['file']}` (sha256 {record['targets']['sha256'][:12]}).",
+             "", "## Fitted parameters (weighted posterior)", "",
+             _table(summary.round(4)), "", "## Generations", "", _table(history.round(4)),
+             ""]
+    titles = {"fit": "Fitted targets", "check": "Held-out checks (not fitted)",
+              "init": "Set at initialisation (no evidence)"}
+    for use, title in titles.items():
+        part = report[report.use == use].drop(columns="use")
+        if len(part):
+            hits = int(part.inside.sum())
+            lines += [f"## {title}: {hits} of {len(part)} means inside the range", "",
+                      _table(part.round(4)), ""]
+    return "\n".join(lines)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join([head, rule, *body])
+
+
+def plot_report(report: pd.DataFrame, fitted: pd.DataFrame, title: str | None = None
+                ) -> Figure:
+    """The fit picture: each target's range against its figure over the fitted runs."""
+    from coopsim.plots import plot_fit
+
+    labels = [f"{r.figure} {r.year} ({r.use})" for r in report.itertuples()]
+    keys = [f"{r.figure}@{r.year}" for r in report.itertuples()]
+    targets = pd.DataFrame({"figure": labels, "low": report.low, "high": report.high})
+    simulated = pd.concat([pd.DataFrame({"figure": label, "value": fitted[key]})
+                           for label, key in zip(labels, keys, strict=True)])
+    return plot_fit(targets, simulated,
+                    title=title or "Targets (green) against runs of the fitted parameters")

@@ -1,0 +1,164 @@
+"""What a calibration fits, to what, and how: the calibration spec (TOML).
+
+::
+
+    [calibration]
+    targets = "targets_quang_binh.toml"   # relative to this file, or absolute
+    scenario = "directive27"              # the policy in force over the fitted years
+    scale = 1.0                           # fraction of the province simulated
+    particles = 300                       # APMC population size
+    alpha = 0.5                           # share kept each generation
+    p_acc_min = 0.1                       # stop when fewer new points are accepted
+    max_generations = 10
+    seed = 2018
+    check_reps = 20                       # replications of the fitted point
+    posterior_draws = 20                  # posterior points run once each
+    digits = 3                            # significant digits of the fitted values
+
+    [prior]                               # uniform priors of the fitted parameters
+    handling_turnover = [0.02, 0.10]
+
+    [fixed]                               # overrides for every run
+    snapshot_every = 0
+
+Every value is checked before any run (:func:`load_spec`); the error names the key
+and value.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from coopsim.calibration.targets import TargetSet, load_targets
+from coopsim.params import ParameterError, Params, param_specs
+
+__all__ = ["CalibrationSpec", "default_spec_path", "load_spec"]
+
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """A validated calibration spec (see the module docstring for the fields)."""
+
+    targets: TargetSet
+    prior: dict[str, tuple[float, float]]
+    scenario: str = "directive27"
+    scale: float = 1.0
+    particles: int = 300
+    alpha: float = 0.5
+    p_acc_min: float = 0.1
+    max_generations: int = 10
+    seed: int = 2018
+    check_reps: int = 20
+    posterior_draws: int = 20
+    digits: int = 3
+    fixed: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+    def __post_init__(self) -> None:
+        _check_prior(self.prior)
+        _check_settings(self)
+        clash = sorted(set(self.fixed) & set(self.prior))
+        if clash:
+            raise ParameterError(f"fixed: {clash[0]} is also in the prior; fix it or fit it")
+        Params.from_overrides({**self.fixed, "scale": self.scale})
+        if "scale" in self.fixed:
+            raise ParameterError("fixed: give scale in [calibration], not [fixed]")
+
+    @property
+    def n_keep(self) -> int:
+        """Particles kept each generation."""
+        return max(2, int(round(self.alpha * self.particles)))
+
+    def settings(self) -> dict[str, Any]:
+        """The plain settings (for the calibration record)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("targets", "path")}
+
+
+def _check_prior(prior: dict[str, tuple[float, float]]) -> None:
+    if not prior:
+        raise ParameterError("prior: name at least one parameter to fit")
+    specs = param_specs()
+    for name, pair in prior.items():
+        if name not in specs:
+            Params.from_overrides({name: None})  # raises with a did-you-mean hint
+        if specs[name].type is not float:
+            raise ParameterError(f"prior.{name}: only float parameters can be fitted "
+                                 f"({name} is {specs[name].type.__name__})")
+        if not isinstance(pair, tuple | list) or len(pair) != 2 \
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair):
+            raise ParameterError(f"prior.{name}: must be [low, high], got {pair!r}")
+        lo, hi = (float(v) for v in pair)
+        if not lo < hi:
+            raise ParameterError(f"prior.{name}: low must be < high, got [{lo}, {hi}]")
+        if lo < specs[name].lo or hi > specs[name].hi:
+            raise ParameterError(f"prior.{name}: [{lo}, {hi}] leaves the parameter's valid "
+                                 f"range [{specs[name].lo}, {specs[name].hi}]")
+
+
+def _check_settings(spec: CalibrationSpec) -> None:
+    ints = {"particles": 4, "max_generations": 1, "seed": 0, "check_reps": 1,
+            "posterior_draws": 0, "digits": 1}
+    for name, least in ints.items():
+        value = getattr(spec, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise ParameterError(f"calibration.{name}: must be an integer >= {least}, "
+                                 f"got {value!r}")
+    if not 0.0 < spec.alpha < 1.0:
+        raise ParameterError(f"calibration.alpha: must be in (0, 1), got {spec.alpha!r}")
+    if not 0.0 <= spec.p_acc_min < 1.0:
+        raise ParameterError(f"calibration.p_acc_min: must be in [0, 1), got "
+                             f"{spec.p_acc_min!r}")
+
+
+def default_spec_path() -> Path:
+    """The spec of the shipped calibration of the default province."""
+    return Path(str(resources.files("coopsim") / "data" / "calibration_quang_binh.toml"))
+
+
+_KEYS = {"targets", "scenario", "scale", "particles", "alpha", "p_acc_min",
+         "max_generations", "seed", "check_reps", "posterior_draws", "digits"}
+
+
+def load_spec(path: str | Path | None = None, **changes: Any) -> CalibrationSpec:
+    """Read and validate a calibration spec (the shipped one when ``path`` is None).
+
+    Args:
+        path: the spec file.
+        **changes: settings that replace the file's (e.g. ``particles=40`` from the CLI).
+
+    Raises:
+        ParameterError: an unreadable file, an unknown table or key, or a bad value.
+        TargetError: a malformed targets file.
+    """
+    path = Path(path) if path is not None else default_spec_path()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ParameterError(f"calibration spec {path}: cannot be read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"calibration spec {path}: not valid TOML ({exc})") from None
+    for key in data:
+        if key not in ("calibration", "prior", "fixed"):
+            raise ParameterError(f"calibration spec {path}: unknown table '{key}' "
+                                 "(allowed: calibration, prior, fixed)")
+    head = {**data.get("calibration", {}), **{k: v for k, v in changes.items()
+                                                if v is not None}}
+    for key in head:
+        if key not in _KEYS:
+            raise ParameterError(f"calibration spec {path}: calibration.{key}: unknown key "
+                                 f"(allowed: {', '.join(sorted(_KEYS))})")
+    targets_path = Path(head.pop("targets", "targets_quang_binh.toml"))
+    if not targets_path.is_absolute():
+        targets_path = path.parent / targets_path
+    targets = load_targets(targets_path)
+    prior = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("prior", {}).items()}
+    try:
+        return CalibrationSpec(targets=targets, prior=prior, fixed=data.get("fixed", {}),
+                               path=str(path), **head)
+    except (ParameterError, TypeError, ValueError) as exc:
+        raise ParameterError(f"calibration spec {path}: {exc}") from None
