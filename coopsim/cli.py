@@ -3,7 +3,9 @@
 ``coopsim run`` simulates the default (or a given) province under a scenario and writes
 tidy CSV tables and a provenance record; ``coopsim scenarios`` lists the shipped
 scenarios; ``coopsim params`` lists every parameter with its unit, bounds and source;
-``coopsim province`` writes the default province file to edit.
+``coopsim province`` writes the default province file to edit; ``coopsim compare``,
+``sweep`` and ``sensitivity`` run experiments; ``coopsim calibrate`` fits parameters
+to observed figures and reports the fit.
 Every input is validated before any work starts; a bad one exits with status 2 and a
 message naming the field and value, and writes nothing.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from coopsim.experiment.store import StoreError
 from coopsim.network import write_network
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.policy import PolicyError
@@ -227,6 +230,35 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from coopsim.calibration import FIGURES, calibrate, load_spec
+    from coopsim.experiment.executors import make_executor
+
+    if args.figures:
+        for fig in FIGURES.values():
+            print(f"{fig.name:24s} {fig.unit:14s} {fig.doc}")
+        return 0
+    if args.out is None:
+        raise ParameterError("--out is required (the output folder)")
+    targets = str(args.targets.resolve()) if args.targets else None
+    spec = load_spec(args.spec, targets=targets, particles=args.particles,
+                     max_generations=args.generations, scale=args.scale, seed=args.seed,
+                     check_reps=args.check_reps, posterior_draws=args.posterior_draws)
+    if (args.out / "gen_00.sqlite").exists() and not args.resume:
+        raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
+                             "continue it, or choose another --out")
+    bar, progress = _progress_bar(spec.particles * spec.max_generations, args.quiet)
+    with bar:
+        result = calibrate(spec, args.out, make_executor(args.executor, args.workers,
+                                                         args.scheduler), progress)
+    with pd.option_context("display.width", 160):
+        print(result.summary.round(4).to_string(index=False))
+        print(result.report[["figure", "year", "use", "scenario", "low", "high", "mean",
+                             "inside"]].round(4).to_string(index=False))
+    print(f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
+    return 0
+
+
 def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", choices=("process", "serial", "dask"), default="process",
                    help="how runs execute (default: local processes)")
@@ -343,6 +375,28 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
     _executor_args(z)
     z.set_defaults(func=_cmd_sensitivity)
+    k = sub.add_parser("calibrate", help="fit parameters to observed figures (APMC-ABC) and "
+                                         "report the fit and held-out checks")
+    k.add_argument("spec", type=Path, nargs="?", default=None,
+                   help="calibration spec (TOML); default: the shipped calibration of the "
+                        "default province (coopsim/data/calibration_quang_binh.toml)")
+    k.add_argument("--targets", type=Path, default=None, help="targets file replacing the "
+                                                                "spec's")
+    k.add_argument("--particles", type=int, default=None, help="APMC population size")
+    k.add_argument("--generations", type=int, default=None, help="most APMC generations")
+    k.add_argument("--scale", type=float, default=None, help="fraction of households")
+    k.add_argument("--seed", type=int, default=None, help="seed of the calibration")
+    k.add_argument("--check-reps", type=int, default=None,
+                   help="replications of the fitted point in the checks")
+    k.add_argument("--posterior-draws", type=int, default=None,
+                   help="posterior particles run once each in the checks")
+    k.add_argument("--out", type=Path, default=None, help="output folder (holds the stores)")
+    k.add_argument("--resume", action="store_true",
+                   help="continue the calibration already in --out")
+    k.add_argument("--figures", action="store_true",
+                   help="list the figures a target can name, and exit")
+    _executor_args(k)
+    k.set_defaults(func=_cmd_calibrate)
     v2 = sub.add_parser("viz", help="start the interactive page (Mesa SolaraViz)")
     v2.add_argument("--host", default="127.0.0.1")
     v2.add_argument("--port", type=int, default=8765)
@@ -362,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, ProvinceError, PolicyError) as exc:
+    except (ParameterError, ProvinceError, PolicyError, StoreError) as exc:
         print(f"coopsim: error: {exc}", file=sys.stderr)
         return 2
 

@@ -31,7 +31,7 @@ from coopsim.policy import Policy
 from coopsim.province import Province, load_province
 from coopsim.scenarios import Scenario, load_scenario
 
-__all__ = ["RunResult", "provenance", "run", "validate_run_args"]
+__all__ = ["RunResult", "provenance", "release", "run", "validate_run_args"]
 
 MAX_YEARS = 100
 CONTRACT_COLUMNS = [f.name for f in dataclasses.fields(Contract)]
@@ -178,7 +178,7 @@ def run(scenario: Scenario | str | Path | None = None,
     record["households"] = len(model.households)
     dc = model.datacollector
     spending, figures = _policy_tables(policy)
-    return RunResult(
+    result = RunResult(
         monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
         yearly=_with_policy(dc.get_table_dataframe("yearly"), spending, figures),
         coop_years=dc.get_table_dataframe("coop_years"),
@@ -187,6 +187,19 @@ def run(scenario: Scenario | str | Path | None = None,
                                columns=CONTRACT_COLUMNS),
         network=model.network(include_ended=True) if network else None,
         spending=spending, lever_figures=figures)
+    release(model)
+    return result
+
+
+def release(model: mesa.Model) -> None:
+    """Let a finished model be garbage-collected.
+
+    Mesa 3.3 keeps every model in the class attribute ``Agent._ids`` (a dict keyed by
+    model, for its unique-id counters), so no model is ever freed: ~47 MB per
+    full-scale run stays in a worker that runs many (mesa/mesa#3179, fixed upstream in
+    mesa/mesa#3180 for a later Mesa than this project can use on Python 3.11).
+    """
+    mesa.Agent._ids.pop(model, None)
 
 
 def _policy_tables(policy: Policy | None) -> tuple[pd.DataFrame, pd.DataFrame]:

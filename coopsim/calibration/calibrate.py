@@ -2,7 +2,8 @@
 
 Files written into ``out`` (each table also stays recomputable from the stores):
 
-* ``gen_NN.sqlite``, ``check_fitted.sqlite``, ``check_posterior.sqlite``: the runs;
+* ``gen_NN.sqlite``, ``check_fitted_<scenario>.sqlite``,
+  ``check_posterior_<scenario>.sqlite``: the runs;
 * ``fitted_params.toml``: the fitted values (``coopsim run --params`` reads it);
 * ``posterior.csv`` (kept particles, weights, distances), ``posterior_summary.csv``,
   ``generations.csv``;
@@ -73,9 +74,10 @@ def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
     checks = check_runs(spec, result, fitted, out, executor, progress, worker)
     posterior = result.posterior()
     summary = posterior_summary(posterior, spec.prior, fitted)
-    report = fit_report(spec.targets, checks["fitted"], checks.get("posterior"))
+    report = fit_report(spec, checks["fitted"], checks.get("posterior"))
     record = _record(spec, result, fitted, summary)
-    files = _write(out, result, posterior, summary, report, checks["fitted"], record, fitted)
+    fig = plot_report(spec, report, checks["fitted"])
+    files = _write(out, result, posterior, summary, report, fig, record, fitted)
     return CalibrationResult(result, fitted, summary, report, checks, record, files)
 
 
@@ -83,7 +85,8 @@ def _record(spec: CalibrationSpec, result: Fit, fitted: dict[str, float],
             summary: pd.DataFrame) -> dict[str, Any]:
     from coopsim import __version__
 
-    runs = int(result.history.runs.sum()) + spec.check_reps + spec.posterior_draws
+    runs = int(result.history.runs.sum()) \
+        + len(spec.scenarios()) * (spec.check_reps + spec.posterior_draws)
     return {"method": METHOD, "coopsim": __version__,
             "date": dt.datetime.now(dt.UTC).date().isoformat(), "seed": spec.seed,
             "spec": Path(spec.path).name if spec.path else "",
@@ -96,7 +99,7 @@ def _record(spec: CalibrationSpec, result: Fit, fitted: dict[str, float],
 
 
 def _write(out: Path, result: Fit, posterior: pd.DataFrame, summary: pd.DataFrame,
-           report: pd.DataFrame, fitted_runs: pd.DataFrame, record: dict[str, Any],
+           report: pd.DataFrame, fig: Any, record: dict[str, Any],
            fitted: dict[str, float]) -> dict[str, Path]:
     import matplotlib.pyplot as plt
 
@@ -110,7 +113,6 @@ def _write(out: Path, result: Fit, posterior: pd.DataFrame, summary: pd.DataFram
     report.to_csv(files["fit_report.csv"], index=False)
     files["fit_report.md"].write_text(report_markdown(report, summary, result.history,
                                                       record), "utf-8")
-    fig = plot_report(report, fitted_runs)
     fig.savefig(files["fit.png"], dpi=110)
     plt.close(fig)
     files["calibration_record.json"].write_text(json.dumps(record, indent=2), "utf-8")

@@ -12,8 +12,9 @@ stopped; any executor (serial, processes, Dask) gives the same result.
 After the fit, the fitted point (the weighted posterior median of each parameter,
 rounded to ``digits`` significant digits, so it is exactly what may be shipped) is run
 ``check_reps`` times, and ``posterior_draws`` particles drawn from the posterior once
-each, to the last year any target names (``check_fitted.sqlite``,
-``check_posterior.sqlite``). The fit report compares every target with those runs.
+each, to the last year any target names, under every scenario a target names
+(``check_fitted_<scenario>.sqlite``, ``check_posterior_<scenario>.sqlite``). The fit
+report compares every target with the runs of its scenario.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ def stored_figures(store: Store, keys: list[str], n_points: int, reps: int = 1
 
 
 def _design(spec: CalibrationSpec, names: list[str], theta: np.ndarray, seed: int,
-            years: int, generation: int) -> Design:
-    points = [{"scenario": spec.scenario,
+            years: int, generation: int, scenario: str | None = None) -> Design:
+    points = [{"scenario": scenario or spec.scenario,
                "overrides": {**spec.fixed, "scale": spec.scale,
                              **{n: float(v) for n, v in zip(names, row, strict=True)}}}
               for row in theta]
@@ -158,31 +159,44 @@ def fitted_point(spec: CalibrationSpec, result: Fit) -> dict[str, float]:
 def check_runs(spec: CalibrationSpec, result: Fit, fitted: dict[str, float], out: Path,
                executor: Any = None, progress: Callable[[dict[str, int]], None] | None = None,
                worker: Worker | None = None) -> dict[str, pd.DataFrame]:
-    """Run the fitted point and posterior draws to the last target year; their figures.
+    """Run the fitted point and posterior draws to the last target year, per scenario.
+
+    Every scenario a target names (:meth:`CalibrationSpec.scenarios`) is run over the
+    same seeds: ``check_reps`` runs of the fitted point and one run of each of
+    ``posterior_draws`` particles drawn from the posterior (the same draws for every
+    scenario).
 
     Returns:
-        ``{"fitted": ..., "posterior": ...}``, one row per run, one column per target.
+        ``{"fitted": ..., "posterior": ...}``: one row per run (``scenario``, ``point``,
+        ``rep``, ``seed``) and one column per target key.
     """
-    targets = spec.targets.targets
-    keys = [t.key for t in targets]
-    worker = worker or partial(execute, measures=Measures(tuple((t.figure, t.year)
-                                                                for t in targets)))
+    keys = [t.key for t in spec.targets.targets]
+    worker = worker or partial(execute, measures=Measures(tuple(
+        (t.figure, t.year) for t in spec.targets.targets)))
     years = run_years(spec, ("fit", "check", "init"))
     seeds = replication_seeds(spec.seed + 1, 2)
     base = {**spec.fixed, "scale": spec.scale}
-    frames = {}
-    designs = {"fitted": Design("calibration_check", [{"scenario": spec.scenario,
-                                                        "overrides": {**base, **fitted}}],
-                                reps=spec.check_reps, master_seed=seeds[0], years=years)}
-    if spec.posterior_draws:
-        rng = np.random.default_rng([spec.seed, 10_000])
-        pop = result.population
-        idx = rng.choice(len(pop.weights), size=spec.posterior_draws,
-                         p=pop.weights / pop.weights.sum())
-        designs["posterior"] = _design(spec, result.names, pop.theta[idx], seeds[1], years,
-                                       -1)
-    for name, design in designs.items():
-        with run_experiment(design, out / f"check_{name}.sqlite", executor,
-                            progress=progress, worker=worker) as store:
-            frames[name] = stored_figures(store, keys, len(design.points), design.reps)
-    return frames
+    draws = _posterior_draws(spec, result)
+    frames: dict[str, list[pd.DataFrame]] = {"fitted": [], "posterior": []}
+    for scenario in spec.scenarios():
+        designs = {"fitted": Design("calibration_check", [{
+            "scenario": scenario, "overrides": {**base, **fitted}}],
+            reps=spec.check_reps, master_seed=seeds[0], years=years)}
+        if len(draws):
+            designs["posterior"] = _design(spec, result.names, draws, seeds[1], years, -1,
+                                           scenario)
+        for kind, design in designs.items():
+            with run_experiment(design, out / f"check_{kind}_{scenario}.sqlite", executor,
+                                progress=progress, worker=worker) as store:
+                figs = stored_figures(store, keys, len(design.points), design.reps)
+            frames[kind].append(figs.assign(scenario=scenario))
+    return {kind: pd.concat(parts, ignore_index=True) for kind, parts in frames.items()
+            if parts}
+
+
+def _posterior_draws(spec: CalibrationSpec, result: Fit) -> np.ndarray:
+    rng = np.random.default_rng([spec.seed, 10_000])
+    pop = result.population
+    idx = rng.choice(len(pop.weights), size=spec.posterior_draws,
+                     p=pop.weights / pop.weights.sum())
+    return pop.theta[idx]

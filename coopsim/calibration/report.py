@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from coopsim.calibration.apmc import weighted_quantile
-from coopsim.calibration.targets import TargetSet
+from coopsim.calibration.figures import FIGURES
+from coopsim.calibration.spec import CalibrationSpec
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["fit_report", "plot_report", "posterior_summary", "report_markdown"]
+__all__ = ["fit_report", "plot_report", "posterior_summary", "report_markdown",
+           "target_values"]
 
 _STATS = ("mean", "sd", "q05", "q50", "q95")
 
@@ -31,33 +33,51 @@ def _stats(values: np.ndarray) -> dict[str, float]:
             "q05": float(q05), "q50": float(q50), "q95": float(q95)}
 
 
-def fit_report(targets: TargetSet, fitted: pd.DataFrame,
+def target_values(spec: CalibrationSpec, runs: pd.DataFrame) -> pd.DataFrame:
+    """Each target's figure over the runs of its own scenario, one column per target key.
+
+    Args:
+        spec: the calibration (says which scenario each target takes).
+        runs: check runs of several scenarios (column ``scenario``, ``point``, ``rep``
+            and one column per target key), as :func:`~coopsim.calibration.fit.check_runs`
+            returns them.
+    """
+    cols = {}
+    for t in spec.targets.targets:
+        part = runs[runs.scenario == spec.scenario_of(t)].sort_values(["point", "rep"])
+        cols[t.key] = part[t.key].to_numpy(float)
+    return pd.DataFrame(cols)
+
+
+def fit_report(spec: CalibrationSpec, fitted: pd.DataFrame,
                posterior: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target: the target, and its figure over the fitted point's runs.
 
     Args:
-        targets: the targets.
-        fitted: one row per run of the fitted point, a column per target key.
-        posterior: optionally, one row per posterior draw (same columns).
+        spec: the calibration (its targets, and the scenario each takes).
+        fitted: the runs of the fitted point (see :func:`target_values`).
+        posterior: optionally, the runs of the posterior draws (same form).
 
     Returns:
-        Columns ``figure, year, use, unit, low, value, high``; ``n`` runs and the
+        Columns ``figure, year, use, scenario, unit, low, value, high``; ``n`` runs and the
         ``mean, sd, q05, q50, q95`` of the figure; ``z`` = (mean - value) / target sd;
         ``inside`` (the mean lies in [low, high]); ``coverage`` (share of runs inside);
         and ``post_q05, post_q95`` over the posterior draws when given.
     """
+    values_of = target_values(spec, fitted)
+    post_of = target_values(spec, posterior) if posterior is not None else None
     rows = []
-    for t in targets.targets:
-        values = fitted[t.key].to_numpy(float)
+    for t in spec.targets.targets:
+        values = values_of[t.key].to_numpy(float)
         stats = _stats(values)
         row = {"figure": t.figure, "year": t.year, "use": t.use,
-               "unit": targets.frame().set_index("key").unit[t.key], "low": t.low,
+               "scenario": spec.scenario_of(t), "unit": FIGURES[t.figure].unit, "low": t.low,
                "value": t.value, "high": t.high, "n": int(np.isfinite(values).sum()),
                **stats, "z": (stats["mean"] - t.value) / t.sd,
                "inside": bool(t.low <= stats["mean"] <= t.high),
                "coverage": float(np.mean((values >= t.low) & (values <= t.high)))}
-        if posterior is not None:
-            post = _stats(posterior[t.key].to_numpy(float))
+        if post_of is not None:
+            post = _stats(post_of[t.key].to_numpy(float))
             row.update(post_q05=post["q05"], post_q95=post["q95"])
         rows.append(row)
     return pd.DataFrame(rows)
@@ -108,15 +128,16 @@ def _table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def plot_report(report: pd.DataFrame, fitted: pd.DataFrame, title: str | None = None
-                ) -> Figure:
+def plot_report(spec: CalibrationSpec, report: pd.DataFrame, fitted: pd.DataFrame,
+                title: str | None = None) -> Figure:
     """The fit picture: each target's range against its figure over the fitted runs."""
     from coopsim.plots import plot_fit
 
-    labels = [f"{r.figure} {r.year} ({r.use})" for r in report.itertuples()]
+    labels = [f"{r.figure} {r.year} ({r.use}, {r.scenario})" for r in report.itertuples()]
     keys = [f"{r.figure}@{r.year}" for r in report.itertuples()]
+    values = target_values(spec, fitted)
     targets = pd.DataFrame({"figure": labels, "low": report.low, "high": report.high})
-    simulated = pd.concat([pd.DataFrame({"figure": label, "value": fitted[key]})
+    simulated = pd.concat([pd.DataFrame({"figure": label, "value": values[key]})
                            for label, key in zip(labels, keys, strict=True)])
     return plot_fit(targets, simulated,
                     title=title or "Targets (green) against runs of the fitted parameters")

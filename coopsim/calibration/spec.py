@@ -4,7 +4,8 @@
 
     [calibration]
     targets = "targets_quang_binh.toml"   # relative to this file, or absolute
-    scenario = "directive27"              # the policy in force over the fitted years
+    scenario = "baseline"                 # scenario of the fit runs (and of every target
+                                          # that names none)
     scale = 1.0                           # fraction of the province simulated
     particles = 300                       # APMC population size
     alpha = 0.5                           # share kept each generation
@@ -33,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coopsim.calibration.targets import TargetSet, load_targets
+from coopsim.calibration.targets import Target, TargetSet, load_targets
 from coopsim.params import ParameterError, Params, param_specs
 
 __all__ = ["CalibrationSpec", "default_spec_path", "load_spec"]
@@ -45,7 +46,7 @@ class CalibrationSpec:
 
     targets: TargetSet
     prior: dict[str, tuple[float, float]]
-    scenario: str = "directive27"
+    scenario: str = "baseline"
     scale: float = 1.0
     particles: int = 300
     alpha: float = 0.5
@@ -67,6 +68,16 @@ class CalibrationSpec:
         Params.from_overrides({**self.fixed, "scale": self.scale})
         if "scale" in self.fixed:
             raise ParameterError("fixed: give scale in [calibration], not [fixed]")
+        _check_scenarios(self)
+
+    def scenario_of(self, target: Target) -> str:
+        """The scenario whose runs a target is compared with."""
+        return target.scenario or self.scenario
+
+    def scenarios(self) -> list[str]:
+        """Every scenario some target is compared under (the fit scenario first)."""
+        rest = {self.scenario_of(t) for t in self.targets.targets} - {self.scenario}
+        return [self.scenario, *sorted(rest)]
 
     @property
     def n_keep(self) -> int:
@@ -113,6 +124,21 @@ def _check_settings(spec: CalibrationSpec) -> None:
     if not 0.0 <= spec.p_acc_min < 1.0:
         raise ParameterError(f"calibration.p_acc_min: must be in [0, 1), got "
                              f"{spec.p_acc_min!r}")
+
+
+def _check_scenarios(spec: CalibrationSpec) -> None:
+    from coopsim.policy import PolicyError
+    from coopsim.scenarios import load_scenario
+
+    for t in spec.targets.targets:
+        if t.use == "fit" and spec.scenario_of(t) != spec.scenario:
+            raise ParameterError(f"target {t.key}: a fit target must take the fit scenario "
+                                 f"{spec.scenario!r}, got scenario {t.scenario!r}")
+    for name in {spec.scenario, *(t.scenario for t in spec.targets.targets if t.scenario)}:
+        try:
+            load_scenario(name)
+        except PolicyError as exc:
+            raise ParameterError(f"scenario {name!r}: {exc}") from None
 
 
 def default_spec_path() -> Path:

@@ -21,6 +21,8 @@ comes from, and its use:
     high = 0.22
     value = 0.16               # optional central value (default: the middle)
     use = "fit"
+    scenario = "baseline"      # optional: the scenario its runs take (default: the
+                               # calibration's fit scenario)
     scope = "agricultural cooperatives of a comparable province (proxy)"
     source = "facts: Class shares in nearby provinces, unnamed province 2020"
 
@@ -46,7 +48,7 @@ __all__ = ["USES", "Target", "TargetError", "TargetSet", "default_targets_path",
 
 USES = ("fit", "check", "init")
 _REQUIRED = ("figure", "year", "low", "high", "use", "scope", "source")
-_OPTIONAL = ("value", "note")
+_OPTIONAL = ("value", "note", "scenario")
 
 
 class TargetError(ParameterError):
@@ -66,6 +68,7 @@ class Target:
     scope: str
     source: str
     note: str = ""
+    scenario: str = ""
 
     @property
     def key(self) -> str:
@@ -164,11 +167,11 @@ def _target(row: Any, i: int, path: Path) -> Target:
         raise fail("value", f"must lie in the range [{low}, {high}]")
     if row["use"] not in USES:
         raise fail("use", f"must be one of {', '.join(USES)}")
-    for field in ("scope", "source", "note"):
-        if not isinstance(row.get(field, ""), str) or (field != "note" and not row[field]):
+    for field in ("scope", "source", "note", "scenario"):
+        if not isinstance(row.get(field, ""), str) or (field in row and not row[field]):
             raise fail(field, "must be a non-empty text")
     return Target(row["figure"], row["year"], low, high, value, row["use"], row["scope"],
-                  row["source"], row.get("note", ""))
+                  row["source"], row.get("note", ""), row.get("scenario", ""))
 
 
 def _number(row: dict[str, Any], field: str, fail: Any) -> float:
