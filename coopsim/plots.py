@@ -273,7 +273,8 @@ def plot_fit(targets: pd.DataFrame, simulated: pd.DataFrame, ax: Axes | None = N
                          alpha=0.5, label="target range" if i == 0 else None)
         vals = simulated.loc[simulated.figure == t.figure, "value"].to_numpy(float) / mid
         if len(vals):
-            ax.boxplot(vals, positions=[i], vert=False, widths=0.5, manage_ticks=False)
+            ax.boxplot(vals, positions=[i], orientation="horizontal", widths=0.5,
+                       manage_ticks=False)
     ax.set_yticks(range(len(targets)), targets.figure)
     ax.set(xlabel="value relative to the middle of the target range", title=title)
     ax.legend(frameon=False, loc="lower right")

@@ -153,5 +153,6 @@ class Measures:
     keys: tuple[tuple[str, int], ...]
 
     def __call__(self, result: Any) -> dict[str, float]:
+        """The figures of one run, keyed ``figure@year``."""
         return {figure_key(name, year): measure(result, name, year)
                 for name, year in self.keys}
