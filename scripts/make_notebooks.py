@@ -50,10 +50,10 @@ NB01 = [
     classification, its member households and its value-chain contracts.
 
     Runs are small here (`scale` 0.1 keeps a tenth of the communes, whole, at full
-    density) so the notebook takes seconds. Outputs go to a temporary folder. The
-    model's defaults are hand-set for plausibility, **not calibrated** (see
-    notebook 04 and `docs/ODD.md`, section 8): read the figures as what the model
-    does, not as forecasts.
+    density) so the notebook takes seconds. Outputs go to a temporary folder. Eight
+    uncertain parameters are calibrated to 2018-2019 figures, the rest are set by hand,
+    and several figures are still missed (notebook 04 and `docs/ODD.md`, section 8):
+    read the figures as what the model does, not as forecasts.
     """),
     code(r'''
     %matplotlib inline
@@ -237,7 +237,7 @@ NB01 = [
       replications and intervals.
     * `03_value_chains`: how the network of contracts grows and who gets linked.
     * `04_sensitivity_and_calibration`: which parameters matter, and how the defaults
-      were set.
+      were calibrated.
     * `05_bring_your_own_province`: run the model on your own province file.
     """),
     code(r'''
@@ -258,9 +258,9 @@ NB02 = [
     can be paired replication by replication.
 
     Every lever's effect size and unit cost and the directive's budget are assumptions
-    (`docs/ODD.md`, sections 7.33-7.41 and 9), and the baseline is not calibrated: this
-    notebook shows how to compare policies, not what the directive achieved. The runs
-    are small (scale 0.1, 10 replications); a study would use
+    (`docs/ODD.md`, sections 7.33-7.41 and 9), and the baseline's calibration misses
+    several figures (section 8): this notebook shows how to compare policies, not what
+    the directive achieved. The runs are small (scale 0.1, 10 replications); a study would use
     `coopsim compare ... --reps 30` at full scale.
     """),
     code(r'''
@@ -660,10 +660,9 @@ NB04 = [
     # 04 Sensitivity and calibration
 
     Part 1 screens a few parameters with the Morris method: which of them move the
-    final weak share and linked share most over their ranges. Part 2 shows how the
-    defaults were set: by hand, with a small random search against plausibility targets.
-    **The model is not calibrated yet** (issue 7): no parameter has been fitted to data
-    and no uncertainty about the defaults is quantified.
+    final weak share and linked share most over their ranges. Part 2 shows the
+    calibration behind the shipped defaults: the targets, the posterior of the fitted
+    parameters and how well the defaults reproduce each target, fitted or held out.
 
     The Morris study is deliberately tiny (a few trajectories, one replication per
     point, a tenth of the province, 8 years) so that it runs in seconds;
@@ -671,7 +670,6 @@ NB04 = [
     """),
     code(r'''
     %matplotlib inline
-    import runpy
     import tempfile
     import time
     from pathlib import Path
@@ -684,7 +682,6 @@ NB04 = [
     from coopsim.experiment.sensitivity import plot_indices
     from coopsim.experiment.sweep import run_sensitivity, sensitivity_design
     from coopsim.params import param_specs
-    from coopsim.province import default_province
     from coopsim.runner import run
 
     pd.set_option("display.width", 140)
@@ -761,71 +758,67 @@ NB04 = [
     indices.assign(mu_star_over_noise=indices.mu_star / indices.output.map(floor)).round(3)
     '''),
     md("""
-    ## Part 2: how the defaults were set (no calibration yet)
+    ## Part 2: the calibration behind the defaults
 
-    Most parameters are judgement calls, each marked *assumed* or given a source
-    (`coopsim params`). Six were chosen with the help of a small random search,
-    `scripts/plausibility_search.py`: it draws points from ranges of those six, runs each
-    for 10 years at scale 0.3 with seeds 1 and 2, and scores the mean figures with a loss
-    against plausibility targets from the facts sheet: the first-rating class shares
-    (proxies from another province), mean 2019 revenue per cooperative (a national
-    mean), the share with a loan in 2019 (5-10%) and a weak share that does not vanish
-    by 2027. The best points were copied into the declarations by hand; later rule
-    changes were not searched again (`docs/ODD.md`, section 8).
-
-    That is not a calibration: the targets are proxies, the loss weights arbitrary, the
-    search small, no value-chain or policy figure enters it and no uncertainty is
-    quantified. **Calibration is issue 7 and has not been done.** Below, the search's own
-    code scores the shipped defaults; it needs the repository's `scripts/` folder.
+    Eight uncertain parameters were fitted to 2018-2019 figures from the facts sheet
+    (class shares, value-chain linkage, size, revenue, profit, dissolutions, the income
+    premium of linked members) with approximate Bayesian computation (APMC) on the
+    experiment engine: `coopsim calibrate` with the shipped spec. The shipped defaults
+    of those eight are the fitted values, read from the calibration record; the other
+    parameters stay as set by hand. Below: the record, the posterior of each fitted
+    parameter against its prior, and every target against runs of the fitted defaults
+    (the record's own fit report is in `docs/calibration/`).
     """),
     code(r'''
-    here = Path.cwd()
-    script = next((d / "scripts" / "plausibility_search.py" for d in (here, here.parent)
-                   if (d / "scripts" / "plausibility_search.py").exists()), None)
-    if script is None:
-        raise FileNotFoundError("run this notebook inside the coopsim repository: "
-                                "it reads scripts/plausibility_search.py")
-    search = runpy.run_path(str(script))  # its functions and constants; main() does not run
-    SPACE, PROXY, evaluate = search["SPACE"], search["PROXY"], search["evaluate"]
-    shipped = {name: default_province().coops.capital_median if name == "capital_median"
-               else specs[name].default for name in SPACE}
-    pd.DataFrame({"searched from": {k: lo for k, (lo, hi) in SPACE.items()},
-                  "to": {k: hi for k, (lo, hi) in SPACE.items()},
-                  "shipped default": shipped})
-    '''),
-    code(r'''
-    loss, figs = evaluate(shipped, scale=0.3)  # seeds 1 and 2, as in the search
-    classes = ["good", "fair", "average", "weak"]
-    rows = [{"figure": f"first rating (2018), {c} share", "target": f"{p:.1%} (proxy)",
-             "model": f"{m:.1%}"} for c, p, m in zip(classes, PROXY, figs["first"], strict=True)]
-    rows += [
-        {"figure": "mean revenue per live cooperative, 2019 (m VND)", "target": "1,600",
-         "model": f"{figs['revenue_2019']:,.0f}"},
-        {"figure": "live cooperatives with a loan, 2019", "target": "5-10%",
-         "model": f"{figs['loans_2019']:.1%}"},
-        {"figure": "weak share, 2027", "target": "not below 8%",
-         "model": f"{figs['weak_2027']:.1%}"},
-    ]
-    print(f"the search's loss at the shipped defaults: {loss:.3f} (lower is closer)")
-    pd.DataFrame(rows).set_index("figure")
+    from coopsim.calibration import load_spec, load_targets
+    from coopsim.params import CALIBRATION
+
+    record = CALIBRATION
+    print(f"method: {record['method']}")
+    print(f"seed {record['seed']}, coopsim {record['coopsim']}, {record['date']}, "
+          f"{record['runs']} runs; targets {record['targets']['file']} "
+          f"(sha256 {record['targets']['sha256'][:12]})")
+    posterior = pd.DataFrame(record["posterior"]).set_index("parameter")
+    posterior.assign(shipped_default={k: specs[k].default for k in posterior.index}).round(4)
     '''),
     md("""
-    A few random points of the search, scored the same way, for comparison with the
-    shipped defaults (the script draws 40; four keep this notebook quick):
+    `shrinkage` is 1 minus the width of the 90% posterior interval over 90% of the
+    prior's: near 0, the targets say little about that parameter; near 1, they pin it
+    down. The targets, with the use each is put to (`fit`; `check`, held out; `init`,
+    set at initialisation, so no evidence):
     """),
     code(r'''
-    rng = np.random.default_rng(0)
-    trials = [{"point": "shipped defaults", **shipped, "loss": loss}]
-    for i in range(4):
-        point = {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in SPACE.items()}
-        trials.append({"point": f"random {i + 1}", **point,
-                       "loss": evaluate(point, scale=0.3)[0]})
-    pd.DataFrame(trials).set_index("point").round(3)
+    targets = load_targets()
+    targets.frame()[["figure", "year", "use", "scenario", "low", "value", "high", "unit",
+                     "source"]]
     '''),
     md("""
-    Until the model is calibrated (issue 7), treat every figure coopsim produces as the
-    consequence of stated assumptions, compare scenarios rather than read levels, and
-    check conclusions against the parameters a sensitivity study finds influential.
+    A quick check of the shipped defaults against every target: a few runs at a fifth
+    of the province (the record's report uses 20 at full scale). Each target is run
+    under its own scenario: national and other provinces' figures under the baseline,
+    Quang Binh's later figures under the directive as implemented.
+    """),
+    code(r'''
+    from coopsim.calibration import Measures
+    from coopsim.calibration.report import fit_report, plot_report
+
+    spec = load_spec(scale=0.2)
+    keys = tuple((t.figure, t.year) for t in targets.targets)
+    rows = []
+    for scenario in spec.scenarios():
+        for seed in (1, 2, 3):
+            res = run(scenario, {"scale": 0.2, "snapshot_every": 0}, seed=seed, years=7)
+            rows.append({"scenario": scenario, "point": 0, "rep": seed, **Measures(keys)(res)})
+    runs = pd.DataFrame(rows)
+    report = fit_report(spec, runs)
+    fig = plot_report(spec, report, runs)
+    report[["figure", "year", "use", "scenario", "low", "high", "mean", "inside"]].round(3)
+    '''),
+    md("""
+    Read the misses as much as the hits: the fit is to proxies and national means, the
+    held-out checks (`check`) were not used, and where a mean lies outside its range the
+    model does not reproduce that figure (docs/ODD.md, sections 8 and 9, discusses each
+    miss). The levers' effect sizes and costs were not calibrated: no figures were found.
     """),
     code(r'''
     tmp.cleanup()

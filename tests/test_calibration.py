@@ -253,7 +253,7 @@ def test_calibration_is_the_same_serial_or_in_processes(toy_spec, tmp_path):
 def test_an_interrupted_calibration_resumes_to_the_same_result(toy_spec, tmp_path):
     whole = calibrate(toy_spec, tmp_path / "whole", worker=toy_worker)
     with pytest.raises(KeyboardInterrupt):
-        calibrate(toy_spec, tmp_path / "cut", worker=Interrupting(35))
+        calibrate(toy_spec, tmp_path / "cut", worker=Interrupting(25))
     with Store(tmp_path / "cut" / "gen_01.sqlite") as store:
         assert 0 < store.counts().get("done", 0) < toy_spec.particles - toy_spec.n_keep
     resumed = calibrate(toy_spec, tmp_path / "cut", worker=toy_worker)
@@ -369,3 +369,32 @@ def test_cli_calibrate_runs_and_refuses_to_overwrite(tmp_path):
     assert again.returncode == 2 and "pass --resume" in again.stderr
     resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
+
+
+# ---- the shipped defaults are the calibrated ones -------------------------------------
+def test_shipped_defaults_are_the_recorded_calibration():
+    from coopsim.params import CALIBRATION, param_specs
+
+    spec, specs = load_spec(), param_specs()
+    assert set(CALIBRATION["fitted"]) == set(spec.prior)
+    for name, value in CALIBRATION["fitted"].items():
+        assert specs[name].default == value, name
+        assert specs[name].source.startswith("calibrated"), name
+        lo, hi = spec.prior[name]
+        assert lo <= value <= hi, name
+    assert CALIBRATION["targets"]["sha256"] == spec.targets.sha256, \
+        "the targets file changed since the shipped calibration: re-run it"
+    assert CALIBRATION["settings"] == json.loads(json.dumps(spec.settings())), \
+        "the calibration spec changed since the shipped calibration: re-run it"
+    for key in ("method", "seed", "date", "coopsim", "generations", "posterior"):
+        assert CALIBRATION[key], key
+
+
+@pytest.mark.slow
+def test_calibration_on_a_local_dask_cluster_equals_serial(toy_spec, tmp_path):
+    from coopsim.experiment import DaskExecutor
+
+    serial = calibrate(toy_spec, tmp_path / "a", SerialExecutor(), worker=toy_worker)
+    dask = calibrate(toy_spec, tmp_path / "b", DaskExecutor(workers=2), worker=toy_worker)
+    assert serial.fitted == dask.fitted
+    pd.testing.assert_frame_equal(serial.report, dask.report)

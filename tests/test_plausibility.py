@@ -1,4 +1,4 @@
-"""The default province tells a plausible story (uncalibrated defaults; see docs/ODD.md)."""
+"""The default province tells a plausible story (calibrated defaults; see docs/ODD.md)."""
 
 import numpy as np
 import pytest

@@ -33,6 +33,7 @@ from coopsim.calibration.report import (
     report_markdown,
 )
 from coopsim.calibration.spec import CalibrationSpec
+from coopsim.experiment.executors import KeepOpen, SerialExecutor
 
 __all__ = ["METHOD", "CalibrationResult", "calibrate"]
 
@@ -69,9 +70,10 @@ def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    result = fit(spec, out, executor, progress, worker)
-    fitted = fitted_point(spec, result)
-    checks = check_runs(spec, result, fitted, out, executor, progress, worker)
+    with executor or SerialExecutor() as ex:  # one pool or cluster for every generation
+        result = fit(spec, out, KeepOpen(ex), progress, worker)
+        fitted = fitted_point(spec, result)
+        checks = check_runs(spec, result, fitted, out, KeepOpen(ex), progress, worker)
     posterior = result.posterior()
     summary = posterior_summary(posterior, spec.prior, fitted)
     report = fit_report(spec, checks["fitted"], checks.get("posterior"))

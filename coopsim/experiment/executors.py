@@ -24,7 +24,7 @@ from typing import Any
 
 from coopsim.experiment.designs import RunSpec
 
-__all__ = ["DaskExecutor", "ProcessExecutor", "SerialExecutor", "make_executor"]
+__all__ = ["DaskExecutor", "KeepOpen", "ProcessExecutor", "SerialExecutor", "make_executor"]
 
 Outcome = dict[str, Any]
 
@@ -125,6 +125,27 @@ class DaskExecutor:
             futures[self._client.submit(fn, spec, pure=False, key=f"run-{spec.run_id}")] = spec
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
+
+
+class KeepOpen:
+    """An entered executor that later ``with`` blocks reuse without closing it.
+
+    A study made of several experiments (the generations of a calibration) enters its
+    executor once, so one process pool or Dask cluster serves them all::
+
+        with ProcessExecutor() as ex:
+            run_experiment(design_a, "a.sqlite", KeepOpen(ex))
+            run_experiment(design_b, "b.sqlite", KeepOpen(ex))
+    """
+
+    def __init__(self, executor: Any):
+        self.executor = executor
+
+    def __enter__(self) -> Any:
+        return self.executor
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
 
 
 def make_executor(kind: str = "process", workers: int | None = None,
