@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-all lint bench clean compile
+.PHONY: demo test test-all lint bench calibrate clean compile
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 
 bench: compile
 	$(BIN)/python benchmarks/bench_model.py
+
+## Reproduce the calibration behind the shipped defaults (~15 min on 2 cores) -> out/calibration
+calibrate: compile
+	$(BIN)/python scripts/calibrate_defaults.py --out out/calibration
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
