@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.experiment.store import StoreError
 from coopsim.network import write_network
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.policy import PolicyError
@@ -416,9 +415,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, ProvinceError, PolicyError, StoreError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _input_errors()):
+            raise
         print(f"coopsim: error: {exc}", file=sys.stderr)
         return 2
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean bad input (exit status 2, no traceback).
+
+    The experiment store's error is included only when the engine was imported (the
+    experiment commands import it lazily: it pulls in SciPy, ~30 MiB, which a plain
+    ``coopsim run`` does not need).
+    """
+    errors: list[type[Exception]] = [ParameterError, ProvinceError, PolicyError]
+    store = sys.modules.get("coopsim.experiment.store")
+    if store is not None:
+        errors.append(store.StoreError)
+    return tuple(errors)
 
 
 if __name__ == "__main__":

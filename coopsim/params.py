@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from coopsim.scoring import ScoringWeights
 
-__all__ = ["ParameterError", "ParamSpec", "Params", "param_specs"]
+__all__ = ["CALIBRATION", "ParameterError", "ParamSpec", "Params", "param_specs"]
 
 
 class ParameterError(ValueError):
@@ -54,6 +56,23 @@ def _p(default, lo=None, hi=None, *, unit: str, doc: str, source: str, group: st
 
 
 A = "assumed"  # short-hand for parameters the facts sheet does not give
+CAL = ("calibrated to 2018-2019 figures (coopsim/data/calibration_record.json; uniform "
+       "prior ASSUMED in coopsim/data/calibration_quang_binh.toml)")
+
+
+def _calibration_record() -> dict[str, Any]:
+    """The record of the calibration behind the shipped defaults (package data)."""
+    text = (resources.files("coopsim") / "data" / "calibration_record.json").read_text("utf-8")
+    return json.loads(text)
+
+
+#: how the calibrated defaults were obtained (method, seed, date, targets, posterior)
+CALIBRATION: dict[str, Any] = _calibration_record()
+
+
+def _cal(name: str) -> float:
+    """The calibrated default of ``name``: the record's fitted value."""
+    return float(CALIBRATION["fitted"][name])
 
 
 @dataclass(frozen=True)
@@ -111,9 +130,10 @@ class Params(ScoringWeights):
                                     source=A)
     review_rate: float = _p(0.08, 0.0, 1.0, unit="1/month", group="membership",
                             doc="chance a non-member reconsiders joining in a month", source=A)
-    join_threshold: float = _p(0.03, -1.0, 1.0, unit="income share", group="membership",
-                               doc="expected benefit (share of output) at which joining is 50/50",
-                               source=A)
+    join_threshold: float = _p(
+        _cal("join_threshold"), -1.0, 1.0, unit="income share", group="membership",
+        doc="expected benefit (share of output) at which joining is 50/50",
+        source=CAL)
     join_slope: float = _p(60.0, 0.1, 1000.0, unit="1/income share", group="membership",
                            doc="steepness of the joining decision", source=A)
     peer_weight: float = _p(0.05, 0.0, 1.0, unit="income share", group="membership",
@@ -129,9 +149,10 @@ class Params(ScoringWeights):
                                "experience", source=A)
 
     # --- cooperatives: business -------------------------------------------------
-    markup_base: float = _p(0.06, 0.0, 1.0, unit="relative price", group="cooperatives",
-                            doc="resale premium over spot of a cooperative with competence 0",
-                            source=A)
+    markup_base: float = _p(
+        _cal("markup_base"), 0.0, 1.0, unit="relative price", group="cooperatives",
+        doc="resale premium over spot of a cooperative with competence 0",
+        source=CAL)
     markup_competence: float = _p(0.10, 0.0, 1.0, unit="relative price", group="cooperatives",
                                   doc="extra resale premium at competence 1",
                                   source="assumed size; direction from Pham Tri Minh 2022 "
@@ -146,9 +167,10 @@ class Params(ScoringWeights):
     processing_markup: float = _p(0.05, 0.0, 1.0, unit="relative price", group="cooperatives",
                                   doc="extra resale premium of a cooperative that processes",
                                   source=A)
-    handling_turnover: float = _p(0.05, 0.0, 2.0, unit="1/month", group="cooperatives",
-                                  doc="produce a cooperative can market per month per m VND of "
-                                      "capital base", source=A)
+    handling_turnover: float = _p(
+        _cal("handling_turnover"), 0.0, 2.0, unit="1/month", group="cooperatives",
+        doc="produce a cooperative can market per month per m VND of "
+            "capital base", source=CAL)
     service_fee_rate: float = _p(0.04, 0.0, 0.5, unit="share of output", group="cooperatives",
                                  doc="input-supply/service sales to members per output",
                                  source=A)
@@ -161,8 +183,9 @@ class Params(ScoringWeights):
                              source="facts (kinhtedothi.vn, mid-2019): input costs 5-10% "
                                     "lower; at cost shares 0.4-0.65 of output, 3.5% of output "
                                     "is 5-9% of input costs")
-    overhead_base: float = _p(6.0, 0.0, 100.0, unit="m VND/month", group="cooperatives",
-                              doc="fixed running cost of an active cooperative", source=A)
+    overhead_base: float = _p(
+        _cal("overhead_base"), 0.0, 100.0, unit="m VND/month", group="cooperatives",
+        doc="fixed running cost of an active cooperative", source=CAL)
     overhead_per_member: float = _p(0.02, 0.0, 1.0, unit="m VND/month", group="cooperatives",
                                     doc="running cost per member", source=A)
     overhead_competence: float = _p(0.4, 0.0, 1.0, unit="fraction", group="cooperatives",
@@ -190,9 +213,10 @@ class Params(ScoringWeights):
                                  doc="yearly learning-by-doing of managers", source=A)
     competence_noise: float = _p(0.03, 0.0, 0.5, unit="sd/year", group="cooperatives",
                                  doc="yearly random change of manager competence", source=A)
-    commendation_rate: float = _p(0.5, 0.0, 1.0, unit="probability", group="cooperatives",
-                                  doc="chance a good cooperative is commended in a year",
-                                  source=A)
+    commendation_rate: float = _p(
+        _cal("commendation_rate"), 0.0, 1.0, unit="probability", group="cooperatives",
+        doc="chance a good cooperative is commended in a year",
+        source=CAL)
     sanction_rate: float = _p(0.03, 0.0, 1.0, unit="probability/year", group="cooperatives",
                               doc="chance of an administrative sanction at compliance 0",
                               source=A)
@@ -206,13 +230,12 @@ class Params(ScoringWeights):
     liquidation_value: float = _p(0.5, 0.0, 1.0, unit="share of book value",
                                   group="cooperatives",
                                   doc="what a dissolved cooperative's assets fetch", source=A)
-    paper_dissolution_rate: float = _p(0.15, 0.0, 1.0, unit="probability/year",
-                                       group="cooperatives",
-                                       doc="chance an inactive cooperative is dissolved by "
-                                           "the authorities in a year",
-                                       source="[calc] facts: 220 weak cooperatives dissolved "
-                                              "in 1H 2018 nationally (~2%/yr of ~22,900), "
-                                              "~13% inactive: ~0.15 of them a year")
+    paper_dissolution_rate: float = _p(
+        _cal("paper_dissolution_rate"), 0.0, 1.0, unit="probability/year",
+        group="cooperatives",
+        doc="chance an inactive cooperative is dissolved by the authorities in a year",
+        source=CAL + "; before: [calc] facts: 220 weak cooperatives dissolved in 1H 2018 "
+                     "nationally (~2%/yr of ~22,900), ~13% inactive: ~0.15 of them a year")
     # --- credit -------------------------------------------------------------------
     credit_access: float = _p(0.03, 0.0, 1.0, unit="probability", group="credit",
                               doc="approval chance of a fully collateralised, good-class "
@@ -252,12 +275,14 @@ class Params(ScoringWeights):
                                       "support: raises search, premiums and supported deals",
                                   source="facts: Decree 98/2018/ND-CP (linkage support); "
                                          "baseline intensity assumed")
-    search_rate: float = _p(0.03, 0.0, 1.0, unit="1/month", group="value_chain",
-                            doc="chance a business short of supply searches in a month "
-                                "(times 1 + 2 x linkage_promotion)", source=A)
-    contract_premium: float = _p(0.04, 0.0, 1.0, unit="relative price", group="value_chain",
-                                 doc="premium over spot businesses offer for contracted supply",
-                                 source=A)
+    search_rate: float = _p(
+        _cal("search_rate"), 0.0, 1.0, unit="1/month", group="value_chain",
+        doc="chance a business short of supply searches in a month "
+            "(times 1 + 2 x linkage_promotion)", source=CAL)
+    contract_premium: float = _p(
+        _cal("contract_premium"), 0.0, 1.0, unit="relative price", group="value_chain",
+        doc="premium over spot businesses offer for contracted supply",
+        source=CAL)
     support_premium: float = _p(0.05, 0.0, 1.0, unit="relative price", group="value_chain",
                                 doc="extra premium at full linkage promotion (support passed "
                                     "on)", source="assumed; magnitudes of Decree 98/2018 "

@@ -159,12 +159,23 @@ def test_figure_errors_name_the_problem(small_run):
         measure(small_run, "weak_share", 2024)
 
 
-def test_run_releases_its_model():
-    from coopsim.model import CoopModel
+def test_run_releases_its_model(monkeypatch):
+    import weakref
 
+    from coopsim import runner
+
+    made = []
+
+    def recording(*args, **kwargs):
+        model = runner.CoopModel.__wrapped__(*args, **kwargs)
+        made.append(weakref.ref(model))
+        return model
+
+    recording.__wrapped__ = runner.CoopModel
+    monkeypatch.setattr(runner, "CoopModel", recording)
     run(None, {"scale": 0.01, "snapshot_every": 0}, seed=1, years=1)
     gc.collect()
-    assert not [o for o in gc.get_objects() if isinstance(o, CoopModel)]
+    assert len(made) == 1 and made[0]() is None, "the finished model is still referenced"
 
 
 # ---- the sampler on a cheap simulator with known parameters --------------------------

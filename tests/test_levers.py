@@ -36,26 +36,28 @@ def model_after(scenario, seed, months=24, **params):
     return model
 
 
-def mean_over_seeds(measure, scenario, months=24, **params):
-    return float(np.mean([measure(model_after(scenario, s, months, **params)) for s in SEEDS]))
+def mean_over_seeds(measure, scenario, months=24, seeds=SEEDS, **params):
+    return float(np.mean([measure(model_after(scenario, s, months, **params)) for s in seeds]))
 
 
 def active_mean(attr):
     return lambda m: np.mean([getattr(c, attr) for c in m.coops if c.status == ACTIVE])
 
 
-@pytest.mark.parametrize(("name", "measure", "months"), [
-    ("manager_training", active_mean("competence"), 24),
-    ("support_programme", active_mean("assets"), 24),
-    ("awareness_campaign", lambda m: float(m.households.awareness.mean()), 12),
-    ("credit_access", lambda m: m.loans_granted, 36),
-    ("founding_support", lambda m: m.founded, 36),
-    ("ocop_support", lambda m: m.metrics["n_brands"], 36),
-    ("linkage_promotion", lambda m: m.metrics["linked_share"], 24),
+@pytest.mark.parametrize(("name", "measure", "months", "seeds"), [
+    ("manager_training", active_mean("competence"), 24, SEEDS),
+    ("support_programme", active_mean("assets"), 24, SEEDS),
+    ("awareness_campaign", lambda m: float(m.households.awareness.mean()), 12, SEEDS),
+    ("credit_access", lambda m: m.loans_granted, 36, SEEDS),
+    ("founding_support", lambda m: m.founded, 36, SEEDS),
+    ("ocop_support", lambda m: m.metrics["n_brands"], 36, SEEDS),
+    # with the calibrated search_rate (0.0208) the lever's absolute effect on the linked
+    # share is small against the noise of ~26 cooperatives: six seeds, not three
+    ("linkage_promotion", lambda m: m.metrics["linked_share"], 24, (1, 2, 3, 4, 5, 6)),
 ])
-def test_each_lever_moves_its_target_up(name, measure, months):
-    base = mean_over_seeds(measure, None, months)
-    policy = mean_over_seeds(measure, scenario_with(lever(name)), months)
+def test_each_lever_moves_its_target_up(name, measure, months, seeds):
+    base = mean_over_seeds(measure, None, months, seeds)
+    policy = mean_over_seeds(measure, scenario_with(lever(name)), months, seeds)
     assert policy > base, (name, base, policy)
 
 
