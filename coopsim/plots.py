@@ -252,32 +252,45 @@ def plot_life_line(coop_years: pd.DataFrame, contracts: pd.DataFrame, coop: int,
     return ax.figure
 
 
+_USE_COLOURS = {"fit": "#91cf60", "check": "#fdae61", "init": "#cccccc"}
+
+
 def plot_fit(targets: pd.DataFrame, simulated: pd.DataFrame, ax: Axes | None = None,
              title: str = "Simulated figures against targets") -> Figure:
     """Each target's range against the distribution of its simulated values.
 
     Values are shown relative to the middle of the target range, so figures in
-    different units share one axis.
+    different units share one axis. Targets run top to bottom in the given order.
 
     Args:
-        targets: columns ``figure``, ``low``, ``high``.
+        targets: columns ``figure``, ``low``, ``high``; optionally ``value`` (the
+            target's central value, drawn as a black tick) and ``use`` (``fit``,
+            ``check`` or ``init``: colours the range; default ``fit``).
         simulated: columns ``figure``, ``value`` (one row per run).
         ax: axes to draw on; a new figure is made when omitted.
         title: the axes title.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.6 * len(targets) + 1.5), layout="constrained")
+        _, ax = plt.subplots(figsize=(10, 0.42 * len(targets) + 1.5), layout="constrained")
+    seen = set()
     for i, t in enumerate(targets.itertuples()):
         mid = (t.low + t.high) / 2 or 1.0
-        ax.fill_betweenx([i - 0.35, i + 0.35], t.low / mid, t.high / mid, color="#91cf60",
-                         alpha=0.5, label="target range" if i == 0 else None)
+        use = getattr(t, "use", "fit")
+        ax.fill_betweenx([i - 0.35, i + 0.35], t.low / mid, t.high / mid,
+                         color=_USE_COLOURS.get(use, "#91cf60"), alpha=0.6,
+                         label=f"target range ({use})" if use not in seen else None)
+        seen.add(use)
+        if hasattr(t, "value"):
+            ax.plot([t.value / mid] * 2, [i - 0.35, i + 0.35], color="black", lw=1.5)
         vals = simulated.loc[simulated.figure == t.figure, "value"].to_numpy(float) / mid
         if len(vals):
             ax.boxplot(vals, positions=[i], orientation="horizontal", widths=0.5,
                        manage_ticks=False)
     ax.set_yticks(range(len(targets)), targets.figure)
-    ax.set(xlabel="value relative to the middle of the target range", title=title)
-    ax.legend(frameon=False, loc="lower right")
+    ax.set_ylim(len(targets) - 0.5, -0.5)
+    ax.set(xlabel="value relative to the middle of the target range (black tick: target "
+                  "value; boxes: runs)", title=title)
+    ax.legend(frameon=False, loc="best", fontsize="small")
     return ax.figure
 
 

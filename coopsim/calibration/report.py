@@ -133,11 +133,12 @@ def plot_report(spec: CalibrationSpec, report: pd.DataFrame, fitted: pd.DataFram
     """The fit picture: each target's range against its figure over the fitted runs."""
     from coopsim.plots import plot_fit
 
-    labels = [f"{r.figure} {r.year} ({r.use}, {r.scenario})" for r in report.itertuples()]
+    labels = [f"{r.figure} {r.year} ({r.scenario})" for r in report.itertuples()]
     keys = [f"{r.figure}@{r.year}" for r in report.itertuples()]
     values = target_values(spec, fitted)
-    targets = pd.DataFrame({"figure": labels, "low": report.low, "high": report.high})
+    targets = pd.DataFrame({"figure": labels, "low": report.low, "high": report.high,
+                            "value": report.value, "use": report.use})
     simulated = pd.concat([pd.DataFrame({"figure": label, "value": values[key]})
                            for label, key in zip(labels, keys, strict=True)])
     return plot_fit(targets, simulated,
-                    title=title or "Targets (green) against runs of the fitted parameters")
+                    title=title or "Targets against runs of the fitted parameters")
