@@ -74,12 +74,32 @@ def yearly_table(yearly: pd.DataFrame, columns: dict[str, str] = TABLE_COLUMNS) 
     return t.rename(columns=columns).to_string(index=False)
 
 
+def _params_file(path: Path | None) -> dict[str, Any]:
+    """Parameter values from a TOML file's ``[params]`` table (e.g. ``fitted_params.toml``)."""
+    if path is None:
+        return {}
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ParameterError(f"--params {path}: cannot be read as TOML ({exc})") from None
+    if set(data) != {"params"} or not isinstance(data["params"], dict):
+        raise ParameterError(f"--params {path}: must hold exactly one [params] table, "
+                             f"got {sorted(data)}")
+    try:
+        Params.from_overrides(data["params"])
+    except (ParameterError, ValueError) as exc:
+        raise ParameterError(f"--params {path}: {exc}") from None
+    return dict(data["params"])
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from coopsim.runner import run
 
-    overrides = _parse_set(args.set)
+    overrides = {**_params_file(args.params), **_parse_set(args.set)}
     if args.scale is not None:
         overrides["scale"] = args.scale
     validate_run_args(args.seed, args.years)
@@ -123,7 +143,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from coopsim.experiment.compare import compare
     from coopsim.experiment.executors import make_executor
 
-    overrides = _parse_set(args.set)
+    overrides = {**_params_file(args.params), **_parse_set(args.set)}
     if args.scale is not None:
         overrides["scale"] = args.scale
     for name in args.scenarios:  # every scenario must load before any run starts
@@ -246,7 +266,14 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
-    bar, progress = _progress_bar(spec.particles * spec.max_generations, args.quiet)
+    from tqdm import tqdm
+
+    bar = tqdm(desc="calibration runs", unit="run", disable=args.quiet, file=sys.stderr)
+
+    def progress(counts: dict[str, int]) -> None:  # one call per finished run, any store
+        bar.update(1)
+        bar.set_postfix(failed_here=counts.get("failed", 0))
+
     with bar:
         result = calibrate(spec, args.out, make_executor(args.executor, args.workers,
                                                          args.scheduler), progress)
@@ -330,6 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="province file (TOML); default: the embedded Quang Binh 2018")
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter (repeatable); see `coopsim params`")
+    r.add_argument("--params", type=Path, default=None, metavar="FILE",
+                   help="parameter values from a TOML [params] table, e.g. a calibration's "
+                        "fitted_params.toml (--set wins over it)")
     r.add_argument("--out", type=Path, required=True, help="output folder")
     r.add_argument("--network", type=Path, default=None, metavar="FILE",
                    help="also write the final value-chain network into the output folder "
@@ -348,6 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--scale", type=float, default=None, help="fraction of households")
     m.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter in every run (repeatable)")
+    m.add_argument("--params", type=Path, default=None, metavar="FILE",
+                   help="parameter values from a TOML [params] table (--set wins over it)")
     m.add_argument("--out", type=Path, required=True,
                    help="output folder (holds the store: run again to resume)")
     _executor_args(m)

@@ -14,6 +14,7 @@ import pytest
 
 from coopsim.calibration import (
     FIGURES,
+    CalibrationError,
     TargetError,
     calibrate,
     load_spec,
@@ -23,6 +24,7 @@ from coopsim.calibration import (
 from coopsim.calibration.apmc import Prior, weighted_quantile
 from coopsim.calibration.report import fit_report, target_values
 from coopsim.experiment import ProcessExecutor, SerialExecutor, Store
+from coopsim.experiment.designs import replication_seeds
 from coopsim.params import ParameterError
 from coopsim.runner import run
 
@@ -272,6 +274,24 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(toy_spec, tmp_pat
     pd.testing.assert_frame_equal(resumed.report, whole.report)
     again = calibrate(toy_spec, tmp_path / "cut", worker=Interrupting(0))  # nothing to run
     pd.testing.assert_frame_equal(again.report, whole.report)
+
+
+def failing_worker(spec):
+    """The toy worker, failing on run 3 of the first generation (seed 7, 4 generations)."""
+    gen0 = replication_seeds(replication_seeds(7, 4)[0], 20)
+    if spec.seed == gen0[3]:
+        return {"error": "Traceback ...\nRuntimeError: run 3 broke"}
+    return toy_worker(spec)
+
+
+def test_failed_runs_stop_the_calibration_and_are_retried_on_rerun(toy_spec, tmp_path):
+    whole = calibrate(toy_spec, tmp_path / "whole", worker=toy_worker)
+    with pytest.raises(CalibrationError, match=r"1 runs of .*gen_00.sqlite did not finish "
+                                               r"\(first: run 3: RuntimeError: run 3 broke\)"):
+        calibrate(toy_spec, tmp_path / "cal", worker=failing_worker)
+    assert not (tmp_path / "cal" / "gen_01.sqlite").exists()
+    again = calibrate(toy_spec, tmp_path / "cal", worker=toy_worker)
+    assert again.fitted == whole.fitted
 
 
 def test_check_runs_take_each_targets_scenario(toy_spec, tmp_path):

@@ -40,6 +40,32 @@ def test_set_overrides_reach_the_run(tmp_path):
     assert params["credit_access"] == 0.5 and params["exit_patience"] == 3
 
 
+def test_params_file_reaches_the_run_and_set_wins(tmp_path):
+    params = tmp_path / "fitted_params.toml"
+    params.write_text("[params]\nsearch_rate = 0.05\ncredit_access = 0.2\n")
+    out = tmp_path / "o"
+    main(["run", "--years", "1", "--out", str(out), "--params", str(params),
+          "--set", "credit_access=0.4", *FAST])
+    used = json.loads((out / "provenance.json").read_text())["params"]
+    assert used["search_rate"] == 0.05 and used["credit_access"] == 0.4
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[params]\nserch_rate = 0.05\n", "unknown parameter 'serch_rate'"),
+    ("[params]\nsearch_rate = 5.0\n", "'search_rate' = 5.0 is out of range"),
+    ("[other]\nsearch_rate = 0.05\n", "must hold exactly one [params] table, got ['other']"),
+    ("[params\n", "cannot be read as TOML"),
+])
+def test_bad_params_file_is_rejected_before_work(tmp_path, capsys, text, message):
+    params = tmp_path / "p.toml"
+    params.write_text(text)
+    out = tmp_path / "never"
+    assert main(["run", "--out", str(out), "--params", str(params), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and str(params) in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--set", "credit_acess=0.5"], "unknown parameter 'credit_acess'; did you mean"),
     (["--set", "credit_access=lots"], "parameter 'credit_access' must be float, got 'lots'"),

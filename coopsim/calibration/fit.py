@@ -132,8 +132,7 @@ def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
         else:
             theta, weights = propose(pop, spec.particles - spec.n_keep, prior, rng)
         design = _design(spec, prior.names, theta, seeds[g], years, g)
-        with run_experiment(design, out / f"gen_{g:02d}.sqlite", executor,
-                            progress=progress, worker=worker) as store:
+        with _run(design, out / f"gen_{g:02d}.sqlite", executor, progress, worker) as store:
             figs = stored_figures(store, keys, len(theta))
         dist = distances(figs[keys].to_numpy(float), value, sd)
         pop = next_population(pop, theta, weights, dist, spec.n_keep)
@@ -142,6 +141,14 @@ def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
         if g > 0 and pop.p_acc < spec.p_acc_min:
             break
     return Fit(pop, pd.DataFrame(rows), prior.names)
+
+
+def _run(design: Design, path: Path, executor: Any,
+         progress: Callable[[dict[str, int]], None] | None, worker: Worker) -> Store:
+    """Run (or resume) one design; runs that failed before get fresh attempts."""
+    store = Store(path)
+    store.requeue_failed()
+    return run_experiment(design, store, executor, progress=progress, worker=worker)
 
 
 def _round(value: float, digits: int) -> float:
@@ -186,8 +193,8 @@ def check_runs(spec: CalibrationSpec, result: Fit, fitted: dict[str, float], out
             designs["posterior"] = _design(spec, result.names, draws, seeds[1], years, -1,
                                            scenario)
         for kind, design in designs.items():
-            with run_experiment(design, out / f"check_{kind}_{scenario}.sqlite", executor,
-                                progress=progress, worker=worker) as store:
+            with _run(design, out / f"check_{kind}_{scenario}.sqlite", executor, progress,
+                      worker) as store:
                 figs = stored_figures(store, keys, len(design.points), design.reps)
             frames[kind].append(figs.assign(scenario=scenario))
     return {kind: pd.concat(parts, ignore_index=True) for kind, parts in frames.items()

@@ -129,6 +129,17 @@ class Store:
             self.db.execute("UPDATE runs SET status='failed', attempts=attempts+1, error=?, "
                             "finished=? WHERE run_id=?", (error, _now(), spec.run_id))
 
+    def requeue_failed(self) -> int:
+        """Give failed runs a fresh set of attempts (after their cause was fixed).
+
+        Returns:
+            How many runs were requeued.
+        """
+        with self._tx():
+            cur = self.db.execute("UPDATE runs SET status='pending', attempts=0 "
+                                  "WHERE status='failed'")
+        return cur.rowcount
+
     def _tx(self):
         return _Transaction(self.db)
 
