@@ -78,12 +78,9 @@ def _params_file(path: Path | None) -> dict[str, Any]:
     """Parameter values from a TOML file's ``[params]`` table (e.g. ``fitted_params.toml``)."""
     if path is None:
         return {}
-    import tomllib
+    from coopsim.tomlfile import read_toml
 
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ParameterError(f"--params {path}: cannot be read as TOML ({exc})") from None
+    data = read_toml(path, "--params", ParameterError)
     if set(data) != {"params"} or not isinstance(data["params"], dict):
         raise ParameterError(f"--params {path}: must hold exactly one [params] table, "
                              f"got {sorted(data)}")

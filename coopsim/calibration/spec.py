@@ -28,7 +28,6 @@ and value.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import Any
 
 from coopsim.calibration.targets import Target, TargetSet, load_targets
 from coopsim.params import ParameterError, Params, param_specs
+from coopsim.tomlfile import read_toml
 
 __all__ = ["CalibrationSpec", "default_spec_path", "load_spec"]
 
@@ -162,12 +162,7 @@ def load_spec(path: str | Path | None = None, **changes: Any) -> CalibrationSpec
         TargetError: a malformed targets file.
     """
     path = Path(path) if path is not None else default_spec_path()
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise ParameterError(f"calibration spec {path}: cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"calibration spec {path}: not valid TOML ({exc})") from None
+    data = read_toml(path, "calibration spec", ParameterError)
     for key in data:
         if key not in ("calibration", "prior", "fixed"):
             raise ParameterError(f"calibration spec {path}: unknown table '{key}' "

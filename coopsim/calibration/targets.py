@@ -33,7 +33,6 @@ field and value.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -43,6 +42,7 @@ import pandas as pd
 
 from coopsim.calibration.figures import FIGURES, figure_key
 from coopsim.params import ParameterError
+from coopsim.tomlfile import read_toml
 
 __all__ = ["USES", "Target", "TargetError", "TargetSet", "default_targets_path", "load_targets"]
 
@@ -119,13 +119,7 @@ def load_targets(path: str | Path | None = None) -> TargetSet:
             outside the range, an unknown use, a duplicate, or no ``fit`` target).
     """
     path = Path(path) if path is not None else default_targets_path()
-    try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except OSError as exc:
-        raise TargetError(f"targets file {path}: cannot be read ({exc})") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TargetError(f"targets file {path}: not valid TOML ({exc})") from None
+    data = read_toml(path, "targets file", TargetError)
     for key in data:
         if key not in ("targets", "target"):
             raise TargetError(f"targets file {path}: unknown table '{key}' "
@@ -136,7 +130,7 @@ def load_targets(path: str | Path | None = None) -> TargetSet:
     targets = tuple(_target(row, i, path) for i, row in enumerate(rows, start=1))
     _check_set(targets, path)
     name = str(data.get("targets", {}).get("name", path.stem))
-    return TargetSet(name, targets, str(path), hashlib.sha256(raw).hexdigest())
+    return TargetSet(name, targets, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def _target(row: Any, i: int, path: Path) -> Target:

@@ -25,7 +25,6 @@ it on the engine and computes the indices of the final weak share and linked sha
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from coopsim.experiment.engine import run_experiment
 from coopsim.experiment.stats import ensemble_summary
 from coopsim.experiment.store import Store
 from coopsim.params import ParameterError
+from coopsim.tomlfile import read_toml
 
 __all__ = ["OUTPUTS", "design_from_spec", "load_spec", "run_sensitivity", "run_sweep"]
 
@@ -48,12 +48,7 @@ _SWEEP_KEYS = {"design", "scenario", "reps", "years", "seed", "n"}
 
 def load_spec(path: str | Path) -> dict[str, Any]:
     """Read a sweep spec file (TOML)."""
-    try:
-        return tomllib.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise ParameterError(f"sweep spec {path}: cannot be read ({exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"sweep spec {path}: not valid TOML ({exc})") from exc
+    return read_toml(path, "sweep spec", ParameterError)
 
 
 def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:

@@ -12,7 +12,6 @@ the same seed face the same prices and harvests (common random numbers).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,6 +22,7 @@ import tomli_w
 from coopsim.levers import Lever, lever_from_dict
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.policy import Policy, PolicyError
+from coopsim.tomlfile import read_toml
 
 __all__ = ["Scenario", "load_scenario", "save_scenario", "shipped_scenarios"]
 
@@ -134,13 +134,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if str(name_or_path) not in shipped and path.suffix != ".toml":
         raise PolicyError(f"unknown scenario {str(name_or_path)!r} (shipped: "
                           f"{', '.join(sorted(shipped))}; or give a path to a .toml file)")
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise PolicyError(f"scenario file {path}: cannot be read ({exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"scenario file {path}: not valid TOML ({exc})") from exc
-    return scenario_from_dict(data, str(path))
+    return scenario_from_dict(read_toml(path, "scenario file", PolicyError), str(path))
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
