@@ -108,8 +108,15 @@ def report_markdown(report: pd.DataFrame, summary: pd.DataFrame, history: pd.Dat
              f"{record['coopsim']}, {record['date']}; {record['runs']} runs. Targets: "
              f"`{record['targets']['file']}` (sha256 {record['targets']['sha256'][:12]}).",
              "", "## Fitted parameters (weighted posterior)", "",
-             _table(summary.round(4)), "", "## Generations", "", _table(history.round(4)),
-             ""]
+             "`fitted` is the weighted posterior median, the value shipped or to use; "
+             "`shrinkage` is 1 - (q95 - q05) / (0.9 x prior width): near 0 the targets "
+             "do not identify the parameter.", "",
+             _table(summary.round(4)), "", "## Generations", "", _stopping(history, record),
+             "", _table(history.round(4)), "",
+             "In the tables of targets: mean, sd and quantiles over the runs of the fitted "
+             "point; `z` = (mean - value) / (range / 4); `inside`: the mean lies in the "
+             "range; `coverage`: share of those runs inside it; `post_q05`-`post_q95`: over "
+             "the runs of posterior draws.", ""]
     titles = {"fit": "Fitted targets", "check": "Held-out checks (not fitted)",
               "init": "Set at initialisation (no evidence)"}
     for use, title in titles.items():
@@ -119,6 +126,17 @@ def report_markdown(report: pd.DataFrame, summary: pd.DataFrame, history: pd.Dat
             lines += [f"## {title}: {hits} of {len(part)} means inside the range", "",
                       _table(part.round(4)), ""]
     return "\n".join(lines)
+
+
+def _stopping(history: pd.DataFrame, record: dict) -> str:
+    """Why the sampler stopped, and what that means."""
+    settings, last = record["settings"], history.iloc[-1]
+    if len(history) > 1 and last.p_acc < settings["p_acc_min"]:
+        return (f"Stopped after generation {int(last.generation)}: p_acc {last.p_acc:.3f} < "
+                f"p_acc_min {settings['p_acc_min']} (new proposals rarely improve the fit).")
+    return (f"Stopped at max_generations ({settings['max_generations']}) with p_acc "
+            f"{last.p_acc:.3f} >= p_acc_min {settings['p_acc_min']}: the tolerance was still "
+            "falling, so the posterior may be wider than a longer run would give.")
 
 
 def _table(frame: pd.DataFrame) -> str:
