@@ -56,10 +56,7 @@ def _ratio(num: float, den: float) -> float:
 
 
 def _class_share(label: str) -> Callable[[Any, int], float]:
-    def share(result: Any, year: int) -> float:
-        row = _row(result, year)
-        return _ratio(row[f"n_{label}"], sum(row[f"n_{c}"] for c in CLASSES))
-    return share
+    return _of_row(lambda row: _ratio(row[f"n_{label}"], sum(row[f"n_{c}"] for c in CLASSES)))
 
 
 def _live(row: pd.Series) -> float:
@@ -85,9 +82,17 @@ def _revenue_growth(result: Any, year: int) -> float:
     return mean(result, year) / mean(result, year - 1) - 1.0
 
 
-def _dissolution_rate(result: Any, year: int) -> float:
-    row = _row(result, year)
-    return _ratio(row.dissolved, _live(row) + row.dissolved)
+
+def _of_row(fn: Callable[[pd.Series], float], per_province: bool = False
+            ) -> Callable[[Any, int], float]:
+    """A figure computed from the year's ``yearly`` row, looked up once.
+
+    With ``per_province``, a count of cooperatives is divided by the run's scale.
+    """
+    def figure(result: Any, year: int) -> float:
+        value = float(fn(_row(result, year)))
+        return value / _scale(result) if per_province else value
+    return figure
 
 
 def _declare(*figures: Figure) -> dict[str, Figure]:
@@ -98,13 +103,13 @@ FIGURES: dict[str, Figure] = _declare(
     *(Figure(f"{c}_share", "share", f"rated cooperatives classed {c} at the year's rating",
              _class_share(c)) for c in CLASSES),
     Figure("good_fair_share", "share", "rated cooperatives classed good or fair",
-           lambda r, y: float(_row(r, y).good_fair_share)),
+           _of_row(lambda row: row.good_fair_share)),
     Figure("operating_share", "share", "live cooperatives that are active (not paper)",
-           lambda r, y: _ratio(_row(r, y).n_active, _live(_row(r, y)))),
+           _of_row(lambda row: _ratio(row.n_active, _live(row)))),
     Figure("linked_share", "share", "active cooperatives with a running value-chain contract",
-           lambda r, y: float(_row(r, y).linked_share)),
+           _of_row(lambda row: row.linked_share)),
     Figure("credit_share", "share", "live cooperatives with a loan outstanding",
-           lambda r, y: _ratio(_row(r, y).loans_active, _live(_row(r, y)))),
+           _of_row(lambda row: _ratio(row.loans_active, _live(row)))),
     Figure("university_share", "share", "active cooperatives whose manager holds a degree",
            _qualified(2)),
     Figure("untrained_share", "share", "active cooperatives whose manager is untrained",
@@ -118,19 +123,20 @@ FIGURES: dict[str, Figure] = _declare(
     Figure("revenue_growth", "1/year", "growth of the mean revenue of an active cooperative "
            "over the year before", _revenue_growth),
     Figure("dissolution_rate", "1/year", "cooperatives dissolved in the year per live or "
-           "dissolved cooperative of the year", _dissolution_rate),
+           "dissolved cooperative of the year",
+           _of_row(lambda row: _ratio(row.dissolved, _live(row) + row.dissolved))),
     Figure("cooperatives", "cooperatives", "live (active or inactive) cooperatives, "
-           "whole province", lambda r, y: _live(_row(r, y)) / _scale(r)),
+           "whole province", _of_row(_live, per_province=True)),
     Figure("ocop_coops", "cooperatives", "cooperatives holding an OCOP rating (3-5 stars), "
            "whole province",
-           lambda r, y: float(sum(_row(r, y)[f"n_ocop_{s}"] for s in (3, 4, 5))) / _scale(r)),
+           _of_row(lambda row: sum(row[f"n_ocop_{s}"] for s in (3, 4, 5)), per_province=True)),
     Figure("membership_income_gap", "m VND/year", "mean 12-month income of member minus "
-           "non-member households", lambda r, y: float(_row(r, y).income_member
-                                                       - _row(r, y).income_nonmember)),
+           "non-member households",
+           _of_row(lambda row: row.income_member - row.income_nonmember)),
     Figure("linked_member_premium", "share", "mean income of members of linked cooperatives "
            "over that of members of unlinked ones, minus 1",
-           lambda r, y: _ratio(_row(r, y).income_linked_members,
-                               _row(r, y).income_unlinked_members) - 1.0),
+           _of_row(lambda row: _ratio(row.income_linked_members,
+                                      row.income_unlinked_members) - 1.0)),
 )
 
 
