@@ -20,10 +20,11 @@ from typing import Any
 
 import pandas as pd
 
+from coopsim.errors import CoopsimError, RunsFailedError
 from coopsim.network import write_network
+from coopsim.outputs import check_folder
 from coopsim.params import ParameterError, Params, param_specs
-from coopsim.policy import PolicyError
-from coopsim.province import ProvinceError, default_province, load_province, save_province
+from coopsim.province import default_province, load_province, save_province
 from coopsim.runner import validate_run_args
 from coopsim.scenarios import load_scenario, shipped_scenarios
 
@@ -103,9 +104,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     Params.from_overrides(overrides)
     if args.network is not None and args.network.suffix not in (".graphml", ".csv"):
         raise ParameterError(f"--network must end in .graphml or .csv, got {str(args.network)!r}")
+    if args.network is not None and args.network.name != str(args.network):
+        raise ParameterError(f"--network must be a file name (it is written into --out), "
+                             f"got {str(args.network)!r}")
     province = load_province(args.province)
     scenario = load_scenario(args.scenario)
     Params.from_overrides({**scenario.overrides(), **overrides})
+    check_folder(args.out, "run")
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
               file=sys.stderr) as bar:
         result = run(scenario, overrides, seed=args.seed, years=args.years,
@@ -138,7 +143,7 @@ def policy_table(result) -> str:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from coopsim.experiment.compare import compare
-    from coopsim.experiment.executors import make_executor
+    from coopsim.experiment.designs import scenario_comparison
 
     overrides = {**_params_file(args.params), **_parse_set(args.set)}
     if args.scale is not None:
@@ -148,15 +153,51 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     validate_run_args(args.seed, args.years)
     if args.reps < 2:
         raise ParameterError(f"--reps must be at least 2 to compare, got {args.reps}")
-    bar, progress = _progress_bar(args.reps * len(args.scenarios), args.quiet)
+    design = scenario_comparison(args.scenarios, args.reps, args.seed, args.years, overrides)
+    executor = _experiment_checks(args, design, "compare")
+    bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
         result = compare(args.scenarios, args.out, reps=args.reps, years=args.years,
-                         master_seed=args.seed, overrides=overrides,
-                         executor=make_executor(args.executor, args.workers, args.scheduler),
+                         master_seed=args.seed, overrides=overrides, executor=executor,
                          retries=args.retries, progress=progress)
     print(comparison_table(result.summary))
     print(f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
-    return 0
+    return _failed_status(result.failed, design.n_runs, args.out)
+
+
+def _experiment_checks(args: argparse.Namespace, design: Any, kind: str) -> Any:
+    """Checks every experiment command makes before any work; returns the executor.
+
+    The executor's arguments, ``--retries``, the output folder and the size of the
+    design are checked here, so a bad one stops the command before a store exists.
+    """
+    from coopsim.experiment.engine import MAX_RETRIES
+    from coopsim.experiment.executors import make_executor
+    from coopsim.outputs import check_folder
+
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    if not 0 <= args.retries <= MAX_RETRIES:
+        raise ParameterError(f"--retries must be in [0, {MAX_RETRIES}], got {args.retries}")
+    check_folder(args.out, kind)
+    if design.n_runs > CONFIRM_RUNS and not args.yes:
+        raise ParameterError(f"this would make {design.n_runs:,} runs ({len(design.points):,} "
+                             f"points x {design.reps:,} replications); pass --yes to go ahead")
+    if not args.quiet:
+        print(f"{design.n_runs:,} runs ({len(design.points):,} points x {design.reps:,} "
+              f"replications) into {args.out}", file=sys.stderr)
+    return executor
+
+
+def _failed_status(failed: pd.DataFrame, total: int, out: Path) -> int:
+    """Exit status 1, with a message, when runs failed; else 0."""
+    if failed.empty:
+        return 0
+    first = failed.iloc[0]
+    print(f"coopsim: {len(failed)} of {total} runs failed (first: run {first.run_id}, "
+          f"{first.scenario}, replication {first.rep}: {first.reason}); they are listed in "
+          f"{out / 'failed_runs.csv'} and the store keeps each error. Run the same command "
+          "again to try them again.", file=sys.stderr)
+    return 1
 
 
 def comparison_table(summary: pd.DataFrame) -> str:
@@ -175,6 +216,9 @@ def comparison_table(summary: pd.DataFrame) -> str:
         rows.append(row)
     return pd.DataFrame(rows).to_string(index=False)
 
+
+#: experiments of more runs than this need --yes
+CONFIRM_RUNS = 10_000
 
 DEFAULT_SENSITIVITY = {"credit_access": (0.0, 0.3), "linkage_promotion": (0.0, 1.0),
                        "join_threshold": (0.01, 0.06), "markup_competence": (0.05, 0.2),
@@ -195,7 +239,6 @@ def _progress_bar(total: int, quiet: bool):
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from coopsim.experiment.executors import make_executor
     from coopsim.experiment.sweep import design_from_spec, load_spec, run_sweep
 
     design = design_from_spec(load_spec(args.spec), str(args.spec))
@@ -204,14 +247,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if (args.out / "experiment.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds an experiment; pass --resume to "
                              "continue it, or choose another --out")
-    bar, progress = _progress_bar(len(design.runs()), args.quiet)
+    executor = _experiment_checks(args, design, "sweep")
+    bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
-        files = run_sweep(design, args.out, make_executor(args.executor, args.workers,
-                                                          args.scheduler),
-                          args.retries, progress)
+        result = run_sweep(design, args.out, executor, args.retries, progress)
     print(f"{len(design.points)} points x {design.reps} replications; "
-          f"wrote {', '.join(sorted(p.name for p in files.values()))} to {args.out}")
-    return 0
+          f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
+    return _failed_status(result.failed, design.n_runs, args.out)
 
 
 def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
@@ -227,7 +269,6 @@ def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from coopsim.experiment.executors import make_executor
     from coopsim.experiment.sweep import run_sensitivity, sensitivity_design
 
     bounds = _parse_bounds(args.param) if args.param else DEFAULT_SENSITIVITY
@@ -236,10 +277,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     validate_run_args(args.seed, args.years)
     design = sensitivity_design(args.method, bounds, args.n, args.scenario, fixed, args.reps,
                                 args.seed, args.years)
-    bar, progress = _progress_bar(len(design.runs()), args.quiet)
+    executor = _experiment_checks(args, design, "sensitivity")
+    bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
-        indices = run_sensitivity(design, args.out, make_executor(args.executor, args.workers,
-                                                                  args.scheduler), progress)
+        indices = run_sensitivity(design, args.out, executor, progress)
     with pd.option_context("display.width", 160):
         print(indices.round(3).to_string(index=False))
     print(f"wrote indices.csv and figures to {args.out}")
@@ -263,6 +304,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
+    check_folder(args.out, "calibrate")
+    if not 0 <= args.retries <= 10:
+        raise ParameterError(f"--retries must be in [0, 10], got {args.retries}")
+    executor = make_executor(args.executor, args.workers, args.scheduler)
     from tqdm import tqdm
 
     bar = tqdm(desc="calibration runs", unit="run", disable=args.quiet, file=sys.stderr)
@@ -272,8 +317,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         bar.set_postfix(failed_here=counts.get("failed", 0))
 
     with bar:
-        result = calibrate(spec, args.out, make_executor(args.executor, args.workers,
-                                                         args.scheduler), progress)
+        result = calibrate(spec, args.out, executor, progress)
     with pd.option_context("display.width", 160):
         print(result.summary.round(4).to_string(index=False))
         print(result.report[["figure", "year", "use", "scenario", "low", "high", "mean",
@@ -290,11 +334,12 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
                    help="Dask scheduler address tcp://host:port (default: a local cluster)")
     p.add_argument("--retries", type=int, default=1, help="retries of a failed run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--yes", action="store_true",
+                   help=f"go ahead with an experiment of more than {CONFIRM_RUNS:,} runs")
 
 
 def _cmd_viz(args: argparse.Namespace) -> int:
     import os
-    import subprocess
 
     try:
         import solara  # noqa: F401
@@ -306,7 +351,8 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     env = {**os.environ, "COOPSIM_VIZ_SCALE": str(args.scale)}
     cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
            "--port", str(args.port), "--production"]
-    return subprocess.call(cmd, env=env)
+    os.execve(sys.executable, cmd, env)  # the server takes this process's place, so a
+    return 0  # signal to `coopsim viz` (Ctrl-C, terminate) reaches it; not reached
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -440,29 +486,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``coopsim`` console script."""
+    """Entry point of the ``coopsim`` console script.
+
+    Exit status: 0 done; 1 done, but some runs failed (they are named); 2 bad input,
+    or a request refused because it could mix in or overwrite a result (nothing done).
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except Exception as exc:
-        if not isinstance(exc, _input_errors()):
-            raise
+    except CoopsimError as exc:
         print(f"coopsim: error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _input_errors() -> tuple[type[Exception], ...]:
-    """Errors that mean bad input (exit status 2, no traceback).
-
-    The experiment store's error is included only when the engine was imported (the
-    experiment commands import it lazily: it pulls in SciPy, ~30 MiB, which a plain
-    ``coopsim run`` does not need).
-    """
-    errors: list[type[Exception]] = [ParameterError, ProvinceError, PolicyError]
-    store = sys.modules.get("coopsim.experiment.store")
-    if store is not None:
-        errors.append(store.StoreError)
-    return tuple(errors)
+        return 1 if isinstance(exc, RunsFailedError) else 2
 
 
 if __name__ == "__main__":

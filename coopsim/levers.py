@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from coopsim.checks import number_problem
 from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE
 from coopsim.membership import dissolve, merge
 from coopsim.policy import PolicyError, Schedule, parse_month
@@ -61,9 +62,10 @@ class Lever:
                     raise PolicyError(f"lever {self.name}: {f.name} must be one of "
                                       f"{meta['choices']}, got {value!r}")
                 continue
-            if not isinstance(value, int | float) or isinstance(value, bool) \
-                    or not np.isfinite(value) or not meta["lo"] <= value <= meta["hi"]:
-                raise PolicyError(f"lever {self.name}: {f.name} must be a number in "
+            integer = isinstance(f.default, int)
+            if number_problem(value, integer=integer, lo=meta["lo"], hi=meta["hi"]):
+                raise PolicyError(f"lever {self.name}: {f.name} must be "
+                                  f"{'an integer' if integer else 'a number'} in "
                                   f"[{meta['lo']}, {meta['hi']}] ({meta['unit']}), got {value!r}")
 
     # ---- hooks ------------------------------------------------------------------
@@ -376,8 +378,9 @@ def lever_from_dict(name: str, table: dict[str, Any], where: str) -> Lever:
     end = table.pop("end", None)
     end = parse_month(end, f"{where}.end") if end is not None else None
     intensity = table.pop("intensity", 1.0)
-    changes = tuple((parse_month(w, f"{where}.schedule"), float(v))
-                    for w, v in table.pop("schedule", []))
+    if number_problem(intensity):
+        raise PolicyError(f"{where}.intensity: must be a number, got {intensity!r}")
+    changes = _schedule_changes(table.pop("schedule", []), f"{where}.schedule")
     allowed = {f.name for f in dataclasses.fields(cls)} - {"schedule"}
     for key in table:
         if key not in allowed:
@@ -386,5 +389,19 @@ def lever_from_dict(name: str, table: dict[str, Any], where: str) -> Lever:
                               f"{', '.join(sorted(allowed))})")
     try:
         return cls(schedule=Schedule(start, end, float(intensity), changes), **table)
-    except (PolicyError, TypeError, ValueError) as exc:
+    except PolicyError as exc:
         raise PolicyError(f"{where}: {exc}") from None
+
+
+def _schedule_changes(raw: Any, where: str) -> tuple[tuple[tuple[int, int], float], ...]:
+    """Read ``schedule = [["YYYY-MM", intensity], ...]``, naming ``where`` on error."""
+    if not isinstance(raw, list):
+        raise PolicyError(f"{where}: must be a list of [\"YYYY-MM\", intensity] pairs, "
+                          f"got {raw!r}")
+    changes = []
+    for item in raw:
+        if not isinstance(item, list) or len(item) != 2 or number_problem(item[1]):
+            raise PolicyError(f"{where}: each entry must be [\"YYYY-MM\", intensity], "
+                              f"got {item!r}")
+        changes.append((parse_month(item[0], where), float(item[1])))
+    return tuple(changes)

@@ -17,6 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from coopsim.contracts import Contract
+from coopsim.outputs import atomic_write
 
 if TYPE_CHECKING:  # networkx is imported only when a graph is built (it is slow to import)
     import networkx as nx
@@ -101,20 +102,18 @@ def network_metrics(g: nx.MultiGraph) -> dict[str, float]:
 
 
 def write_network(g: nx.MultiGraph, path: str | Path) -> Path:
-    """Write ``g`` as GraphML (``.graphml``) or as an edge-list CSV (``.csv``)."""
+    """Write ``g`` as GraphML (``.graphml``) or as an edge-list CSV (``.csv``), whole."""
     import networkx as nx
 
     path = Path(path)
     if path.suffix == ".graphml":
-        nx.write_graphml(g, path)
-    elif path.suffix == ".csv":
+        return atomic_write(path, "\n".join(nx.generate_graphml(g)) + "\n")
+    if path.suffix == ".csv":
         import pandas as pd
 
         rows = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
-        pd.DataFrame(rows).to_csv(path, index=False)
-    else:
-        raise ValueError(f"network file must end in .graphml or .csv, got {path.name!r}")
-    return path
+        return atomic_write(path, pd.DataFrame(rows))
+    raise ValueError(f"network file must end in .graphml or .csv, got {path.name!r}")
 
 
 def link_metrics(n_coops: int, n_businesses: int, active: Sequence[Contract],

@@ -19,19 +19,22 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from coopsim.checks import number_problem
+from coopsim.errors import ParameterError
 from coopsim.scoring import ScoringWeights
 
-__all__ = ["CALIBRATION", "ParameterError", "ParamSpec", "Params", "param_specs"]
+__all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "ParamSpec", "ParameterError", "Params",
+           "param_specs"]
 
-
-class ParameterError(ValueError):
-    """A parameter name or value was rejected; the message names both."""
+#: most years one run may simulate
+MAX_YEARS = 100
+#: largest seed (seeds are non-negative 63-bit integers)
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -391,17 +394,15 @@ class Params(ScoringWeights):
 
 def _check_value(spec: ParamSpec, value: Any) -> None:
     """Raise :class:`ParameterError` unless ``value`` fits ``spec``'s type and bounds."""
-    ok_type = (isinstance(value, int) and not isinstance(value, bool)) if spec.type is int \
-        else isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok_type:
-        raise ParameterError(
-            f"parameter '{spec.name}' must be {spec.type.__name__}, got {value!r}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ParameterError(f"parameter '{spec.name}' must be finite, got {value!r}")
-    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
+    problem = number_problem(value, integer=spec.type is int, lo=spec.lo, hi=spec.hi)
+    if problem is None:
+        return
+    if problem.startswith("must be in"):
         raise ParameterError(
             f"parameter '{spec.name}' = {value!r} is out of range [{spec.lo}, {spec.hi}] "
             f"({spec.unit})")
+    kind = "finite" if problem == "must be a finite number" else spec.type.__name__
+    raise ParameterError(f"parameter '{spec.name}' must be {kind}, got {value!r}")
 
 
 _SPECS: dict[str, ParamSpec] = {}

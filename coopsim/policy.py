@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from coopsim.errors import InputError
+
 if TYPE_CHECKING:
     from coopsim.levers import Lever
     from coopsim.model import CoopModel
@@ -34,7 +36,7 @@ __all__ = ["Budget", "Policy", "PolicyError", "Schedule", "parse_month"]
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class PolicyError(ValueError):
+class PolicyError(InputError):
     """A scenario, lever or schedule is invalid; the message names the field and value."""
 
 

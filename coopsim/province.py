@@ -18,6 +18,10 @@ from typing import Any
 
 import tomli_w
 
+from coopsim.checks import number_problem
+from coopsim.errors import InputError
+from coopsim.tomlfile import read_toml
+
 __all__ = [
     "BUSINESS_KINDS",
     "CLASS_NAMES",
@@ -35,9 +39,17 @@ __all__ = [
 
 CLASS_NAMES = ("good", "fair", "average", "weak")
 DEFAULT_FILE = "quang_binh_2018.toml"
+_KIND_NAMES = {str: "a text", list: "a list", dict: "a table"}
+
+#: Upper bounds of a province file's sizes. A run allocates about 1.2 KiB per household
+#: (270 MiB for the default province's 230,000); 3 million households (more than any
+#: Vietnamese province: Hanoi has about 2.2 million) need ~4 GiB. The others are
+#: generous bounds against a typo (Vietnamese districts have 10-40 communes).
+LIMITS = {"households": 3_000_000, "districts": 200, "communes": 1_000, "products": 50,
+          "cooperatives": 10_000, "businesses": 10_000}
 
 
-class ProvinceError(ValueError):
+class ProvinceError(InputError):
     """A province file is malformed; the message names the file, row and field."""
 
 
@@ -145,17 +157,19 @@ class _Reader:
         raise ProvinceError(f"province file {self.origin}: {at}: {msg}")
 
     def get(self, key: str, kind: type, lo: float | None = None, hi: float | None = None):
-        """Return ``table[key]`` checked for presence, type and range."""
+        """Return ``table[key]`` checked for presence, type and range (numbers finite)."""
         if key not in self.table:
             self.fail(key, "is missing")
         value = self.table[key]
-        good = isinstance(value, kind) and not isinstance(value, bool)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value, good = float(value), True
-        if not good:
-            self.fail(key, f"must be {kind.__name__}, got {value!r}")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            self.fail(key, f"must be in [{lo}, {hi}], got {value!r}")
+        if kind in (int, float):
+            problem = number_problem(value, integer=kind is int, lo=lo, hi=hi)
+            if problem in ("must be a number", "must be an integer"):
+                problem = f"must be {kind.__name__}"
+            if problem:
+                self.fail(key, f"{problem}, got {value!r}")
+            return float(value) if kind is float else value
+        if not isinstance(value, kind):
+            self.fail(key, f"must be {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r}")
         return value
 
     def no_extra(self, allowed: set[str]) -> None:
@@ -169,15 +183,15 @@ def _read_product(origin: str, i: int, raw: Any) -> Product:
     r = _Reader(origin, f"products[{i}]", raw)
     r.no_extra({"name", "output_median", "cost_share", "seasonality", "coop_weight", "source"})
     seas = r.get("seasonality", list)
-    if len(seas) != 12 or not all(isinstance(v, int | float) and v >= 0 for v in seas):
-        r.fail("seasonality", f"must be 12 non-negative numbers, got {seas!r}")
+    if len(seas) != 12 or any(number_problem(v, lo=0.0) for v in seas):
+        r.fail("seasonality", f"must be 12 non-negative numbers, all finite, got {seas!r}")
     if sum(seas) <= 0:
         r.fail("seasonality", "must not be all zero")
     return Product(
-        name=r.get("name", str), output_median=r.get("output_median", float, 1e-9),
+        name=r.get("name", str), output_median=r.get("output_median", float, 1e-9, 1e6),
         cost_share=r.get("cost_share", float, 0.0, 0.99),
         seasonality=tuple(float(v) for v in seas),
-        coop_weight=r.get("coop_weight", float, 0.0), source=r.get("source", str))
+        coop_weight=r.get("coop_weight", float, 0.0, 1e6), source=r.get("source", str))
 
 
 def _read_district(origin: str, i: int, raw: Any, products: list[str]) -> District:
@@ -187,18 +201,19 @@ def _read_district(origin: str, i: int, raw: Any, products: list[str]) -> Distri
     for key, share in mix.items():
         if key not in products:
             r.fail(f"product_mix.{key}", f"unknown product (products: {', '.join(products)})")
-        if not isinstance(share, int | float) or isinstance(share, bool) or share < 0:
-            r.fail(f"product_mix.{key}", f"must be a non-negative number, got {share!r}")
+        problem = number_problem(share, lo=0.0, hi=1.0)
+        if problem:
+            r.fail(f"product_mix.{key}", f"{problem}, got {share!r}")
     if abs(sum(mix.values()) - 1.0) > 1e-6:
         r.fail("product_mix", f"shares must sum to 1, got {sum(mix.values()):.6g}")
-    communes = r.get("communes", int, 1)
-    households = r.get("households", int, 1)
+    communes = r.get("communes", int, 1, LIMITS["communes"])
+    households = r.get("households", int, 1, LIMITS["households"])
     if households < communes:
         r.fail("households", f"must be at least the number of communes ({communes}), "
                f"got {households}")
     return District(
         name=r.get("name", str), communes=communes, households=households,
-        cooperatives=r.get("cooperatives", int, 0),
+        cooperatives=r.get("cooperatives", int, 0, LIMITS["cooperatives"]),
         product_mix={p: float(mix.get(p, 0.0)) for p in products}, source=r.get("source", str))
 
 
@@ -210,8 +225,9 @@ def _read_business(origin: str, i: int, raw: Any, products: list[str]) -> Busine
         r.fail("kind", f"must be one of {', '.join(BUSINESS_KINDS)}, got {kind!r}")
     if product not in products:
         r.fail("product", f"unknown product {product!r} (products: {', '.join(products)})")
-    return BusinessGroup(kind=kind, product=product, count=r.get("count", int, 0),
-                         demand_median=r.get("demand_median", float, 1e-9),
+    return BusinessGroup(kind=kind, product=product,
+                         count=r.get("count", int, 0, LIMITS["businesses"]),
+                         demand_median=r.get("demand_median", float, 1e-9, 1e7),
                          source=r.get("source", str))
 
 
@@ -231,13 +247,13 @@ def _read_coops(origin: str, raw: Any) -> CoopStock:
     if uni + untrained > 1.0:
         man.fail("untrained", f"university + untrained must be <= 1, got {uni + untrained:.6g}")
     age = sub["age"]
-    lo_age = age.get("min_years", int, 1)
-    hi_age = age.get("max_years", int, lo_age)
+    lo_age = age.get("min_years", int, 1, 100)
+    hi_age = age.get("max_years", int, lo_age, 100)
     return CoopStock(
         class_shares=shares,
-        members_median=sub["members"].get("median", float, 1.0),
+        members_median=sub["members"].get("median", float, 1.0, 1e5),
         members_sigma=sub["members"].get("sigma", float, 0.0, 5.0),
-        capital_median=sub["capital"].get("median", float, 0.0),
+        capital_median=sub["capital"].get("median", float, 0.0, 1e7),
         capital_sigma=sub["capital"].get("sigma", float, 0.0, 5.0),
         university_share=uni, untrained_share=untrained,
         with_loan_share=sub["credit"].get("with_loan", float, 0.0, 1.0),
@@ -258,25 +274,45 @@ def province_from_dict(data: dict[str, Any], origin: str = "<dict>") -> Province
     head = _Reader(origin, "province", top.get("province", dict))
     head.no_extra({"name", "start_year", "start_month", "source"})
     raw_products = top.get("products", list)
-    if not raw_products:
-        top.fail("products", "needs at least one product")
+    if not 1 <= len(raw_products) <= LIMITS["products"]:
+        top.fail("products", f"needs 1 to {LIMITS['products']} products, "
+                             f"got {len(raw_products)}")
     products = [_read_product(origin, i, p) for i, p in enumerate(raw_products)]
     names = [p.name for p in products]
     if len(set(names)) != len(names):
         top.fail("products", f"product names must be unique, got {names}")
     raw_districts = top.get("districts", list)
-    if not raw_districts:
-        top.fail("districts", "needs at least one district")
+    if not 1 <= len(raw_districts) <= LIMITS["districts"]:
+        top.fail("districts", f"needs 1 to {LIMITS['districts']} districts, "
+                              f"got {len(raw_districts)}")
     districts = [_read_district(origin, i, d, names) for i, d in enumerate(raw_districts)]
     raw_businesses = data.get("businesses", [])
     if not isinstance(raw_businesses, list):
         top.fail("businesses", f"must be a list of tables, got {raw_businesses!r}")
     businesses = tuple(_read_business(origin, i, b, names) for i, b in enumerate(raw_businesses))
+    _check_totals(top, products, districts, businesses)
     return Province(
         name=head.get("name", str), start_year=head.get("start_year", int, 1990, 2100),
         start_month=head.get("start_month", int, 1, 12), products=tuple(products),
         districts=tuple(districts), coops=_read_coops(origin, top.get("cooperatives", dict)),
         source=head.get("source", str), businesses=businesses)
+
+
+def _check_totals(top: _Reader, products: list[Product], districts: list[District],
+                  businesses: tuple[BusinessGroup, ...]) -> None:
+    """Checks across rows: sizes in bounds, somewhere for the cooperatives to be."""
+    households = sum(d.households for d in districts)
+    if households > LIMITS["households"]:
+        top.fail("districts", f"{households:,} households in all; at most "
+                              f"{LIMITS['households']:,} are supported")
+    for field, total in (("cooperatives", sum(d.cooperatives for d in districts)),
+                         ("businesses", sum(b.count for b in businesses))):
+        if total > LIMITS[field]:
+            top.fail("districts" if field == "cooperatives" else "businesses",
+                     f"{total:,} {field} in all; at most {LIMITS[field]:,} are supported")
+    if all(p.coop_weight == 0 for p in products) and any(d.cooperatives for d in districts):
+        top.fail("products", "every coop_weight is 0, so the districts' cooperatives "
+                             "have no product; give at least one product coop_weight > 0")
 
 
 def load_province(path: str | Path | None = None) -> Province:
@@ -287,18 +323,8 @@ def load_province(path: str | Path | None = None) -> Province:
     """
     if path is None:
         text = resources.files("coopsim.data").joinpath(DEFAULT_FILE).read_text("utf-8")
-        origin = f"<default {DEFAULT_FILE}>"
-    else:
-        origin = str(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise ProvinceError(f"province file {origin}: cannot be read ({exc})") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProvinceError(f"province file {origin}: not valid TOML ({exc})") from exc
-    return province_from_dict(data, origin)
+        return province_from_dict(tomllib.loads(text), f"<default {DEFAULT_FILE}>")
+    return province_from_dict(read_toml(path, "province file", ProvinceError), str(path))
 
 
 def default_province() -> Province:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import platform
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,16 +22,18 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from coopsim.checks import number_problem
+from coopsim.codeinfo import code_digest, git_commit
 from coopsim.contracts import Contract
 from coopsim.model import CoopModel
-from coopsim.params import ParameterError, Params
+from coopsim.outputs import atomic_write, claim_folder
+from coopsim.params import MAX_SEED, MAX_YEARS, ParameterError, Params
 from coopsim.policy import Policy
 from coopsim.province import Province, load_province
 from coopsim.scenarios import Scenario, load_scenario
 
 __all__ = ["RunResult", "provenance", "release", "run", "validate_run_args"]
 
-MAX_YEARS = 100
 CONTRACT_COLUMNS = [f.name for f in dataclasses.fields(Contract)]
 
 
@@ -71,53 +71,41 @@ class RunResult:
         The snapshot file holds one array per step and field, named ``step{N}_{field}``.
 
         Each file is written to a temporary name and renamed into place, so a crash
-        never leaves a half-written file behind.
+        never leaves a half-written file behind. The folder is marked as a run's output
+        (:func:`coopsim.outputs.claim_folder`); one holding other output is refused.
 
         Returns:
             The path of each file written, by table name.
+
+        Raises:
+            InputError, RefusedError: ``out_dir`` is a file, or holds other output.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out = claim_folder(out_dir, "run")
         files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years,
                  "contracts": self.contracts, "spending": self.spending,
                  "lever_figures": self.lever_figures}
-        written = {name: _atomic_write(out / f"{name}.csv", df.to_csv(index=False))
-                   for name, df in files.items()}
-        written["provenance"] = _atomic_write(
+        written = {name: atomic_write(out / f"{name}.csv", df) for name, df in files.items()}
+        written["provenance"] = atomic_write(
             out / "provenance.json", json.dumps(self.provenance, indent=2, default=str))
         if self.snapshots:
             arrays = {f"step{step}_{name}": arr for step, snap in self.snapshots.items()
                       for name, arr in snap.items()}
-            written["household_snapshots"] = _atomic_write(
+            written["household_snapshots"] = atomic_write(
                 out / "household_snapshots.npz", arrays)
         return written
 
 
-def _atomic_write(path: Path, content: str | dict[str, np.ndarray]) -> Path:
-    """Write text (or arrays, as .npz) to a temporary file, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(content, str):
-                fh.write(content.encode("utf-8"))
-            else:
-                np.savez(fh, **content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def validate_run_args(seed: Any, years: Any) -> None:
     """Reject a bad seed or number of years with a message naming the field."""
-    if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
+    if isinstance(seed, np.integer):
+        seed = int(seed)
+    if isinstance(years, np.integer):
+        years = int(years)
+    if number_problem(seed, integer=True, lo=0):
         raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
-    if not isinstance(years, int | np.integer) or isinstance(years, bool) \
-            or not 1 <= years <= MAX_YEARS:
+    if seed > MAX_SEED:
+        raise ParameterError(f"seed must be below 2**63, got {seed!r}")
+    if number_problem(years, integer=True, lo=1, hi=MAX_YEARS):
         raise ParameterError(f"years must be an integer in [1, {MAX_YEARS}], got {years!r}")
 
 
@@ -128,7 +116,8 @@ def provenance(params: Params, province: Province, seed: int, years: int) -> dic
     return {
         "coopsim": __version__, "mesa": mesa.__version__, "numpy": np.__version__,
         "pandas": pd.__version__, "python": sys.version.split()[0],
-        "platform": platform.platform(), "seed": int(seed), "years": int(years),
+        "platform": platform.platform(), "code_sha256": code_digest(),
+        "commit": git_commit(), "seed": int(seed), "years": int(years),
         "params": params.to_dict(),
         "province": {"name": province.name, "sha256": province.digest(),
                      "start_year": province.start_year},

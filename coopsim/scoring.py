@@ -1,8 +1,9 @@
 """Official annual classification of Vietnamese cooperatives.
 
-This is a pure leaf module (standard library only). It scores one cooperative's
-figures for one rating year (:class:`CoopRecord`) under the regime in force for that
-year and assigns one of four classes (:class:`CoopClass`).
+This is a pure leaf module (standard library and the leaf :mod:`coopsim.errors`
+only). It scores one cooperative's figures for one rating year (:class:`CoopRecord`)
+under the regime in force for that year and assigns one of four classes
+(:class:`CoopClass`).
 
 Regimes:
 
@@ -29,6 +30,8 @@ import enum
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from coopsim.errors import ParameterError
 
 __all__ = [
     "CIRCULAR_01_FIRST_YEAR",
@@ -113,7 +116,7 @@ class ScoringWeights:
     (FOUND) but its split over sub-items was not found; the ``c01_*`` fields give it.
 
     Raises:
-        ValueError: If a weight is negative or not finite, if ``38 + sum(c09_*)`` is
+        ParameterError: If a weight is negative or not finite, if ``38 + sum(c09_*)`` is
             not 100, if ``c09_member_benefits`` is below the 8 found points for
             priority prices, or if ``sum(c01_*)`` is not 40.
     """
@@ -188,18 +191,19 @@ class ScoringWeights:
         values = {f.name: getattr(self, f.name) for f in fields(ScoringWeights)}
         bad = {k: v for k, v in values.items() if not (math.isfinite(v) and v >= 0)}
         if bad:
-            raise ValueError(f"ScoringWeights: weights must be finite and >= 0; got {_fmt(bad)}")
+            raise ParameterError(
+                f"ScoringWeights: weights must be finite and >= 0; got {_fmt(bad)}")
         c09 = {k: v for k, v in values.items() if k.startswith("c09_")}
         c09_sum = math.fsum(c09.values())
         c09_target = _C09_TOTAL - C09_CRITERION1_POINTS
         if abs(c09_sum - c09_target) > _WEIGHT_TOL:
-            raise ValueError(
+            raise ParameterError(
                 f"ScoringWeights: c09 criteria must sum to {c09_target:g} (100 minus the "
                 f"{C09_CRITERION1_POINTS:g} found points of criterion 1); got {c09_sum!r} "
                 f"({_fmt(c09)})"
             )
         if self.c09_member_benefits < C09_PRIORITY_PRICE_POINTS:
-            raise ValueError(
+            raise ParameterError(
                 "ScoringWeights: c09_member_benefits must be >= "
                 f"{C09_PRIORITY_PRICE_POINTS:g} (it includes the found points for priority "
                 f"prices); got c09_member_benefits={self.c09_member_benefits!r}"
@@ -207,7 +211,7 @@ class ScoringWeights:
         c01 = {k: v for k, v in values.items() if k.startswith("c01_")}
         c01_sum = math.fsum(c01.values())
         if abs(c01_sum - _C01_GROUP3_TOTAL) > _WEIGHT_TOL:
-            raise ValueError(
+            raise ParameterError(
                 f"ScoringWeights: c01 group III weights must sum to {_C01_GROUP3_TOTAL:g}; "
                 f"got {c01_sum!r} ({_fmt(c01)})"
             )

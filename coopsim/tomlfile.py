@@ -36,3 +36,5 @@ def read_toml(path: str | Path, what: str, error: type[Exception]) -> dict[str, 
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{what} {path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise error(f"{what} {path}: not valid TOML (nested too deeply)") from None

@@ -102,15 +102,35 @@ def test_store_refuses_another_design_and_exports(tmp_path):
     assert store.provenance(0)["seed"] == summary.seed.iloc[0]
 
 
+def breaks_under_training(spec):
+    """The real worker, except that every run of one scenario raises."""
+    from coopsim.experiment.engine import execute
+
+    if spec.scenario == "only_manager_training":
+        raise RuntimeError("this scenario's runs break")
+    return execute(spec)
+
+
 def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path):
+    store = run_experiment(small_design(2), tmp_path / "f.sqlite", retries=1,
+                           worker=breaks_under_training)
+    runs = store.runs_frame()
+    failed = runs[runs.scenario == "only_manager_training"]
+    assert (failed.status == "failed").all() and (failed.attempts == 2).all()
+    assert failed.error.str.contains("RuntimeError: this scenario's runs break").all()
+    assert (runs[runs.scenario == "baseline"].status == "done").all()
+    assert store.failed_frame().reason.tolist() == [
+        "RuntimeError: this scenario's runs break"] * 2
+
+
+def test_an_unknown_scenario_is_refused_before_any_run(tmp_path):
+    from coopsim.policy import PolicyError
+
     design = scenario_comparison(["baseline", "no_such_scenario"], reps=2, master_seed=1,
                                  years=1, overrides=TINY)
-    store = run_experiment(design, tmp_path / "f.sqlite", retries=1)
-    runs = store.runs_frame()
-    failed = runs[runs.scenario == "no_such_scenario"]
-    assert (failed.status == "failed").all() and (failed.attempts == 2).all()
-    assert failed.error.str.contains("unknown scenario 'no_such_scenario'").all()
-    assert (runs[runs.scenario == "baseline"].status == "done").all()
+    with pytest.raises(PolicyError, match="unknown scenario 'no_such_scenario'"):
+        run_experiment(design, tmp_path / "f.sqlite")
+    assert not (tmp_path / "f.sqlite").exists()
 
 
 def test_retried_runs_that_fail_once_then_succeed(tmp_path):
@@ -150,7 +170,7 @@ def test_a_killed_sweep_resumes_to_the_same_results(tmp_path):
     while time.time() < deadline:
         if path.exists():
             try:
-                with Store(path) as s:
+                with Store(path, readonly=True) as s:  # the driver holds the writer's lock
                     if s.counts().get("done", 0) >= 3:
                         break
             except Exception:  # noqa: BLE001 - the file may be mid-creation

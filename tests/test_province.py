@@ -46,7 +46,7 @@ def _write(tmp_path: Path, mutate) -> Path:
 
 @pytest.mark.parametrize(("mutate", "pattern"), [
     (lambda d: d["districts"][2].__setitem__("households", -5),
-     r"districts\[2\]\.households: must be in \[1, None\], got -5"),
+     r"districts\[2\]\.households: must be in \[1, 3000000\], got -5"),
     (lambda d: d["districts"][0].pop("communes"), r"districts\[0\]\.communes: is missing"),
     (lambda d: d["districts"][1]["product_mix"].__setitem__("coffee", 0.1),
      r"districts\[1\]\.product_mix\.coffee: unknown product"),

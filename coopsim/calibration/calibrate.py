@@ -34,6 +34,7 @@ from coopsim.calibration.report import (
 )
 from coopsim.calibration.spec import CalibrationSpec
 from coopsim.experiment.executors import KeepOpen, SerialExecutor
+from coopsim.outputs import atomic_write, claim_folder
 
 __all__ = ["METHOD", "CalibrationResult", "calibrate"]
 
@@ -68,8 +69,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
         progress: called with the store's counts by status after each run.
         worker: the per-run function (tests inject cheap ones).
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = claim_folder(out, "calibrate")
     with executor or SerialExecutor() as ex:  # one pool or cluster for every generation
         result = fit(spec, out, KeepOpen(ex), progress, worker)
         fitted = fitted_point(spec, result)
@@ -108,14 +108,13 @@ def _write(out: Path, result: Fit, posterior: pd.DataFrame, summary: pd.DataFram
     files = {name: out / name for name in (
         "fitted_params.toml", "posterior.csv", "posterior_summary.csv", "generations.csv",
         "fit_report.csv", "fit_report.md", "fit.png", "calibration_record.json")}
-    files["fitted_params.toml"].write_text(tomli_w.dumps({"params": fitted}), "utf-8")
-    posterior.to_csv(files["posterior.csv"], index=False)
-    summary.to_csv(files["posterior_summary.csv"], index=False)
-    result.history.to_csv(files["generations.csv"], index=False)
-    report.to_csv(files["fit_report.csv"], index=False)
-    files["fit_report.md"].write_text(report_markdown(report, summary, result.history,
-                                                      record), "utf-8")
-    fig.savefig(files["fit.png"], dpi=110)
+    contents = {
+        "fitted_params.toml": tomli_w.dumps({"params": fitted}),
+        "posterior.csv": posterior, "posterior_summary.csv": summary,
+        "generations.csv": result.history, "fit_report.csv": report,
+        "fit_report.md": report_markdown(report, summary, result.history, record),
+        "fit.png": fig, "calibration_record.json": json.dumps(record, indent=2)}
+    for name, content in contents.items():
+        atomic_write(files[name], content)
     plt.close(fig)
-    files["calibration_record.json"].write_text(json.dumps(record, indent=2), "utf-8")
     return files

@@ -39,6 +39,7 @@ from coopsim.calibration.apmc import (
 )
 from coopsim.calibration.figures import Measures
 from coopsim.calibration.spec import CalibrationSpec
+from coopsim.errors import RunsFailedError
 from coopsim.experiment.designs import Design, RunSpec, replication_seeds
 from coopsim.experiment.engine import execute, run_experiment
 from coopsim.experiment.store import Store
@@ -50,7 +51,7 @@ __all__ = ["CalibrationError", "Fit", "check_runs", "fit", "fitted_point", "run_
 Worker = Callable[[RunSpec], dict[str, Any]]
 
 
-class CalibrationError(RuntimeError):
+class CalibrationError(RunsFailedError):
     """Runs of a calibration failed; re-running on the same folder retries them."""
 
 
@@ -145,10 +146,8 @@ def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
 
 def _run(design: Design, path: Path, executor: Any,
          progress: Callable[[dict[str, int]], None] | None, worker: Worker) -> Store:
-    """Run (or resume) one design; runs that failed before get fresh attempts."""
-    store = Store(path)
-    store.requeue_failed()
-    return run_experiment(design, store, executor, progress=progress, worker=worker)
+    """Run (or resume) one design (runs that failed before are tried again)."""
+    return run_experiment(design, path, executor, progress=progress, worker=worker)
 
 
 def _round(value: float, digits: int) -> float:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from coopsim.calibration.targets import Target, TargetSet, load_targets
+from coopsim.checks import expect_table, number_problem
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.tomlfile import read_toml
 
@@ -101,8 +102,9 @@ def _check_prior(prior: dict[str, tuple[float, float]]) -> None:
             raise ParameterError(f"prior.{name}: only float parameters can be fitted "
                                  f"({name} is {specs[name].type.__name__})")
         if not isinstance(pair, tuple | list) or len(pair) != 2 \
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair):
-            raise ParameterError(f"prior.{name}: must be [low, high], got {pair!r}")
+                or any(number_problem(v) for v in pair):
+            raise ParameterError(f"prior.{name}: must be [low, high], got {pair!r} (two "
+                                 "finite numbers)")
         lo, hi = (float(v) for v in pair)
         if not lo < hi:
             raise ParameterError(f"prior.{name}: low must be < high, got [{lo}, {hi}]")
@@ -111,19 +113,25 @@ def _check_prior(prior: dict[str, tuple[float, float]]) -> None:
                                  f"range [{specs[name].lo}, {specs[name].hi}]")
 
 
+#: integer settings: (least, most)
+_INTS = {"particles": (4, 100_000), "max_generations": (1, 100), "seed": (0, 2**63 - 1),
+         "check_reps": (1, 10_000), "posterior_draws": (0, 100_000), "digits": (1, 15)}
+
+
 def _check_settings(spec: CalibrationSpec) -> None:
-    ints = {"particles": 4, "max_generations": 1, "seed": 0, "check_reps": 1,
-            "posterior_draws": 0, "digits": 1}
-    for name, least in ints.items():
+    for name, (least, most) in _INTS.items():
         value = getattr(spec, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < least:
-            raise ParameterError(f"calibration.{name}: must be an integer >= {least}, "
-                                 f"got {value!r}")
-    if not 0.0 < spec.alpha < 1.0:
+        if number_problem(value, integer=True, lo=least, hi=most):
+            raise ParameterError(f"calibration.{name}: must be an integer >= {least} and "
+                                 f"<= {most:,}, got {value!r}")
+    if number_problem(spec.alpha) or not 0.0 < spec.alpha < 1.0:
         raise ParameterError(f"calibration.alpha: must be in (0, 1), got {spec.alpha!r}")
-    if not 0.0 <= spec.p_acc_min < 1.0:
+    if number_problem(spec.p_acc_min) or not 0.0 <= spec.p_acc_min < 1.0:
         raise ParameterError(f"calibration.p_acc_min: must be in [0, 1), got "
                              f"{spec.p_acc_min!r}")
+    if not isinstance(spec.scenario, str):
+        raise ParameterError(f"calibration.scenario: must be a scenario name or file, "
+                             f"got {spec.scenario!r}")
 
 
 def _check_scenarios(spec: CalibrationSpec) -> None:
@@ -167,13 +175,20 @@ def load_spec(path: str | Path | None = None, **changes: Any) -> CalibrationSpec
         if key not in ("calibration", "prior", "fixed"):
             raise ParameterError(f"calibration spec {path}: unknown table '{key}' "
                                  "(allowed: calibration, prior, fixed)")
+        if expect_table(data[key]):
+            raise ParameterError(f"calibration spec {path}: {key}: must be a table, "
+                                 f"got {data[key]!r}")
     head = {**data.get("calibration", {}), **{k: v for k, v in changes.items()
                                                 if v is not None}}
     for key in head:
         if key not in _KEYS:
             raise ParameterError(f"calibration spec {path}: calibration.{key}: unknown key "
                                  f"(allowed: {', '.join(sorted(_KEYS))})")
-    targets_path = Path(head.pop("targets", "targets_quang_binh.toml"))
+    targets_path = head.pop("targets", "targets_quang_binh.toml")
+    if not isinstance(targets_path, str):
+        raise ParameterError(f"calibration spec {path}: calibration.targets: must be a file "
+                             f"name, got {targets_path!r}")
+    targets_path = Path(targets_path)
     if not targets_path.is_absolute():
         targets_path = path.parent / targets_path
     targets = load_targets(targets_path)

@@ -129,7 +129,10 @@ def load_targets(path: str | Path | None = None) -> TargetSet:
         raise TargetError(f"targets file {path}: no [[target]] entries")
     targets = tuple(_target(row, i, path) for i, row in enumerate(rows, start=1))
     _check_set(targets, path)
-    name = str(data.get("targets", {}).get("name", path.stem))
+    head = data.get("targets", {})
+    if not isinstance(head, dict):
+        raise TargetError(f"targets file {path}: targets: must be a table, got {head!r}")
+    name = str(head.get("name", path.stem))
     return TargetSet(name, targets, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
 
 

@@ -10,19 +10,21 @@ tests, figures and a one-page Markdown report linking them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from coopsim.errors import RunsFailedError
 from coopsim.experiment.designs import scenario_comparison
 from coopsim.experiment.engine import run_experiment
+from coopsim.experiment.inputs import read_inputs
 from coopsim.experiment.stats import ensemble_summary, paired_difference
-from coopsim.experiment.store import Store
+from coopsim.outputs import atomic_write, claim_folder
 
-__all__ = ["COMPARED", "Comparison", "compare", "summarise_comparison"]
+__all__ = ["COMPARED", "Comparison", "common_reps", "compare", "summarise_comparison"]
 
 #: per-run figures compared across scenarios (final year unless "total")
 COMPARED = ("weak_share", "good_fair_share", "linked_share", "members", "income_member",
@@ -39,6 +41,7 @@ class Comparison:
             cost per weak cooperative avoided against the first scenario.
         differences: per scenario and figure, the paired difference to the first.
         files: paths written, by name.
+        failed: the runs that failed (empty when every run finished).
     """
 
     runs: pd.DataFrame
@@ -46,13 +49,26 @@ class Comparison:
     summary: pd.DataFrame
     differences: pd.DataFrame
     files: dict[str, Path]
+    failed: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def common_reps(runs: pd.DataFrame, scenarios: Sequence[str]) -> list[int]:
+    """The replications that finished under every scenario (the pairs compared)."""
+    if runs.empty:
+        return []
+    return sorted(set.intersection(*(set(runs.rep[runs.scenario == name])
+                                      for name in scenarios)))
 
 
 def summarise_comparison(runs: pd.DataFrame, scenarios: Sequence[str]
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Summary per scenario and paired differences against the first (from run rows)."""
-    runs = runs.copy()
-    base = runs[runs.scenario == scenarios[0]].set_index("rep")
+    """Summary per scenario and paired differences against the first (from run rows).
+
+    Only the replications that finished under every scenario are used
+    (:func:`common_reps`), so every figure and difference rests on the same seeds.
+    """
+    runs = runs[runs.rep.isin(common_reps(runs, scenarios))].copy()
+    base = runs[runs.scenario == scenarios[0]].set_index("rep").sort_index()
     runs["weak_avoided"] = runs.n_weak.rsub(runs.rep.map(base.n_weak))
     summary = ensemble_summary(runs, ["scenario"], [*COMPARED, "weak_avoided"])
     summary = summary.set_index("scenario").loc[list(scenarios)].reset_index()
@@ -75,38 +91,58 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
             progress: Callable[[dict[str, int]], None] | None = None) -> Comparison:
     """Run and compare ``scenarios`` (the first is the reference); write into ``out``.
 
-    Running it again with the same folder and arguments resumes the stored experiment.
+    Running it again with the same folder and arguments resumes the stored experiment
+    and tries failed runs again. When runs failed, the comparison is made on the
+    replications that finished under every scenario, the report says so, and
+    :attr:`Comparison.failed` lists the failures (``failed_runs.csv``).
+
+    Raises:
+        ParameterError, PolicyError, ProvinceError: bad arguments or input files
+            (nothing is written).
+        RefusedError: ``out`` holds other output, or a store that cannot be resumed.
+        RunsFailedError: fewer than 2 replications finished under every scenario
+            (the store keeps what finished; run again to retry).
     """
-    out = Path(out)
     design = scenario_comparison(list(scenarios), reps, master_seed, years, overrides)
-    out.mkdir(parents=True, exist_ok=True)
-    store = run_experiment(design, Store(out / "experiment.sqlite"), executor, retries,
-                           progress)
-    runs, yearly = store.summary_frame(), store.yearly_frame()
-    if runs.scenario.nunique() < len(scenarios) or runs.groupby("scenario").size().min() < 2:
-        failed = store.runs_frame().query("status != 'done'")
-        raise RuntimeError(f"too few finished runs to compare ({len(failed)} not done; "
-                           f"see the runs table in {store.path})")
+    inputs = read_inputs(design)
+    out = claim_folder(out, "compare")
+    with run_experiment(design, out / "experiment.sqlite", executor, retries, progress,
+                        inputs=inputs) as store:
+        runs, yearly, failed = store.summary_frame(), store.yearly_frame(), store.failed_frame()
+    paired = common_reps(runs, scenarios)
+    if len(paired) < 2:
+        raise RunsFailedError(f"only {len(paired)} replications finished under every "
+                              f"scenario, too few to compare; {_failed_note(failed)}")
     summary, differences = summarise_comparison(runs, scenarios)
-    files = _write_outputs(out, scenarios, runs, yearly, summary, differences)
-    store.close()
-    return Comparison(runs, yearly, summary, differences, files)
+    files = _write_outputs(out, scenarios, runs, yearly, summary, differences, failed)
+    return Comparison(runs, yearly, summary, differences, files, failed)
+
+
+def _failed_note(failed: pd.DataFrame) -> str:
+    """One sentence on the failed runs, for messages and the report."""
+    if failed.empty:
+        return "no run failed"
+    first = failed.iloc[0]
+    return (f"{len(failed)} runs failed (first: run {first.run_id}, {first.scenario}, "
+            f"replication {first.rep}: {first.reason}); the store keeps every error, "
+            "and running the same command again tries the failed runs again")
 
 
 def _write_outputs(out: Path, scenarios: Sequence[str], runs: pd.DataFrame,
                    yearly: pd.DataFrame, summary: pd.DataFrame,
-                   differences: pd.DataFrame) -> dict[str, Path]:
+                   differences: pd.DataFrame, failed: pd.DataFrame) -> dict[str, Path]:
     import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
 
     from coopsim import plots
 
-    files = {"runs_yearly": out / "runs_yearly.csv", "runs": out / "runs_summary.csv",
-             "summary": out / "summary.csv", "differences": out / "differences.csv"}
-    yearly.to_csv(files["runs_yearly"], index=False)
-    runs.to_csv(files["runs"], index=False)
-    summary.to_csv(files["summary"], index=False)
-    differences.to_csv(files["differences"], index=False)
-    bands = ensemble_summary(yearly, ["scenario", "year"], ["weak_share", "good_fair_share",
+    tables = {"runs_yearly": yearly, "runs": runs, "summary": summary,
+              "differences": differences, "failed": failed}
+    names = {"runs_yearly": "runs_yearly.csv", "runs": "runs_summary.csv",
+             "summary": "summary.csv", "differences": "differences.csv",
+             "failed": "failed_runs.csv"}
+    files = {key: atomic_write(out / names[key], frame) for key, frame in tables.items()}
+    paired = yearly[yearly.rep.isin(common_reps(runs, scenarios))]
+    bands = ensemble_summary(paired, ["scenario", "year"], ["weak_share", "good_fair_share",
                                                             "linked_share"])
     shares, axes = matplotlib.pyplot.subplots(1, 3, figsize=(18, 4.2), layout="constrained")
     for ax, value in zip(axes, ("weak_share", "good_fair_share", "linked_share"), strict=True):
@@ -117,17 +153,16 @@ def _write_outputs(out: Path, scenarios: Sequence[str], runs: pd.DataFrame,
         "fig_cost": plots.plot_cost_effectiveness(summary),
     }
     for name, fig in figures.items():
-        files[name] = out / f"{name[4:]}.png"
-        fig.savefig(files[name], dpi=110)
+        files[name] = atomic_write(out / f"{name[4:]}.png", fig)
         matplotlib.pyplot.close(fig)
-    files["report"] = out / "report.md"
-    files["report"].write_text(_report(scenarios, summary, differences, runs), "utf-8")
+    files["report"] = atomic_write(out / "report.md",
+                                   _report(scenarios, summary, differences, runs, failed))
     return files
 
 
 def _report(scenarios: Sequence[str], summary: pd.DataFrame, differences: pd.DataFrame,
-            runs: pd.DataFrame) -> str:
-    reps = int(runs.groupby("scenario").size().min())
+            runs: pd.DataFrame, failed: pd.DataFrame) -> str:
+    reps = int(summary.n.min())
     cols = {"weak_share": "weak share", "good_fair_share": "good+fair share",
             "linked_share": "linked share", "members": "members",
             "budget_spent_total": "budget spent (m VND)"}
@@ -135,7 +170,12 @@ def _report(scenarios: Sequence[str], summary: pd.DataFrame, differences: pd.Dat
              f"{reps} replications per scenario over the same seeds (common random numbers); "
              "figures are at the end of the last simulated year; intervals are 95% "
              "t-intervals across replications. Budget and counts are at the simulated scale.",
-             "", "| scenario | " + " | ".join(cols.values()) + " | cost per weak avoided |",
+             ""]
+    if not failed.empty:
+        lines += [f"**Not every run finished.** {_failed_note(failed)}. The figures below "
+                  f"use only the {reps} replications that finished under every scenario "
+                  "(`failed_runs.csv` lists the failures).", ""]
+    lines += ["| scenario | " + " | ".join(cols.values()) + " | cost per weak avoided |",
              "|---" * (len(cols) + 2) + "|"]
     for _, row in summary.iterrows():
         cells = [f"{row[f'{c}_mean']:.3g} [{row[f'{c}_lo']:.3g}, {row[f'{c}_hi']:.3g}]"

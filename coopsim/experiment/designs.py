@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,15 +21,30 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from coopsim.params import ParameterError, Params, param_specs
+from coopsim.checks import expect_table, number_problem
+from coopsim.params import MAX_SEED, MAX_YEARS, ParameterError, Params, param_specs
 
-__all__ = ["Design", "RunSpec", "explicit", "full_factorial", "latin_hypercube",
-           "replication_seeds", "scenario_comparison", "sobol_sequence"]
+__all__ = ["MAX_REPS", "MAX_RUNS", "MAX_SAMPLES", "MAX_SEED", "MAX_YEARS", "Design", "RunSpec",
+           "explicit", "full_factorial", "latin_hypercube", "replication_seeds",
+           "scenario_comparison", "sobol_sequence"]
+
+#: most replications of a design point
+MAX_REPS = 10_000
+#: most runs of one design (a store of a million runs is about 10 GB)
+MAX_RUNS = 1_000_000
+#: most points a sampled design may ask for
+MAX_SAMPLES = 100_000
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of an experiment: everything a worker needs, and nothing else."""
+    """One run of an experiment: everything a worker needs, and nothing else.
+
+    ``scenario`` is the scenario as the design names it (a shipped name or a path);
+    ``scenario_data`` and ``province_data``, filled in by the driver from the files it
+    read (:mod:`coopsim.experiment.inputs`), carry their content, so a worker never
+    reads a file (it may run on another machine, in another directory).
+    """
 
     run_id: int
     point: int
@@ -37,6 +53,8 @@ class RunSpec:
     scenario: str
     overrides: tuple[tuple[str, Any], ...]
     years: int
+    scenario_data: str = ""
+    province_data: str = ""
 
     @property
     def overrides_dict(self) -> dict[str, Any]:
@@ -59,6 +77,7 @@ class Design:
         points: each ``{"scenario": name or path, "overrides": {param: value}}``.
         reps: replications per point. master_seed: derives every replication seed.
         years: simulated years per run. info: builder details (bounds, levels...).
+        province: the province file of every run (``None``: the embedded default).
         common_seeds: ``True`` (the default) runs every point over the same replication
             seeds (common random numbers, for comparing points); ``False`` gives every
             run its own seed (independent draws, as approximate Bayesian computation
@@ -72,19 +91,34 @@ class Design:
     years: int = 10
     info: dict[str, Any] = field(default_factory=dict)
     common_seeds: bool = True
+    province: str | None = None
 
     def __post_init__(self) -> None:
         if not self.points:
             raise ParameterError("a design needs at least one point")
-        if not isinstance(self.reps, int) or self.reps < 1:
+        if number_problem(self.reps, integer=True, lo=1):
             raise ParameterError(f"reps must be an integer >= 1, got {self.reps!r}")
-        if not isinstance(self.years, int) or not 1 <= self.years <= 100:
-            raise ParameterError(f"years must be an integer in [1, 100], got {self.years!r}")
+        if self.reps > MAX_REPS:
+            raise ParameterError(f"reps must be at most {MAX_REPS:,}, got {self.reps!r}")
+        if number_problem(self.years, integer=True, lo=1, hi=MAX_YEARS):
+            raise ParameterError(f"years must be an integer in [1, {MAX_YEARS}], "
+                                 f"got {self.years!r}")
+        if number_problem(self.master_seed, integer=True, lo=0, hi=MAX_SEED):
+            raise ParameterError(f"seed must be an integer in [0, 2**63), "
+                                 f"got {self.master_seed!r}")
+        if len(self.points) * self.reps > MAX_RUNS:
+            raise ParameterError(f"{len(self.points):,} points x {self.reps:,} replications "
+                                 f"= {len(self.points) * self.reps:,} runs; at most "
+                                 f"{MAX_RUNS:,} runs fit in one experiment")
+        if self.province is not None and not isinstance(self.province, str):
+            raise ParameterError(f"province must be a file name, got {self.province!r}")
         for i, point in enumerate(self.points):
-            try:
-                Params.from_overrides(point.get("overrides", {}))
-            except (ParameterError, ValueError) as exc:
-                raise ParameterError(f"design point {i}: {exc}") from None
+            _check_point(i, point)
+
+    @property
+    def n_runs(self) -> int:
+        """How many runs the design makes."""
+        return len(self.points) * self.reps
 
     def seeds(self) -> list[int]:
         """The seeds: one per replication, or one per run without common seeds."""
@@ -107,6 +141,8 @@ class Design:
                 "master_seed": self.master_seed, "years": self.years, "info": self.info}
         if not self.common_seeds:  # only then, so stores written before the field still match
             data["common_seeds"] = False
+        if self.province is not None:
+            data["province"] = self.province
         return json.dumps(data, sort_keys=True)
 
     @classmethod
@@ -115,13 +151,51 @@ class Design:
         return cls(**json.loads(text))
 
 
+def _check_point(i: int, point: Any) -> None:
+    """A design point is ``{"scenario": str, "overrides": {valid parameters}}``."""
+    if expect_table(point) or set(point) - {"scenario", "overrides"}:
+        raise ParameterError(f"design point {i}: must be a table of scenario and overrides, "
+                             f"got {point!r}")
+    if not isinstance(point.get("scenario", "baseline"), str):
+        raise ParameterError(f"design point {i}: scenario must be a name or file, "
+                             f"got {point['scenario']!r}")
+    overrides = point.get("overrides", {})
+    if expect_table(overrides):
+        raise ParameterError(f"design point {i}: overrides must be a table, got {overrides!r}")
+    try:
+        Params.from_overrides(overrides)
+    except ParameterError as exc:
+        raise ParameterError(f"design point {i}: {exc}") from None
+
+
 def _check_bounds(bounds: Mapping[str, tuple[float, float]]) -> None:
+    """Bounds name known parameters, each ``(low, high)`` finite, ordered, in range."""
+    if not bounds:
+        raise ParameterError("bounds: name at least one parameter to vary")
     specs = param_specs()
-    for name, (lo, hi) in bounds.items():
+    for name, pair in bounds.items():
         if name not in specs:
-            Params.from_overrides({name: lo})  # raises with a did-you-mean hint
+            Params.from_overrides({name: None})  # raises with a did-you-mean hint
+        if not isinstance(pair, tuple | list) or len(pair) != 2 \
+                or any(number_problem(v) for v in pair):
+            raise ParameterError(f"bounds of '{name}': must be (low, high), two finite "
+                                 f"numbers, got {pair!r}")
+        lo, hi = pair
         if not lo < hi:
             raise ParameterError(f"bounds of '{name}': low must be < high, got ({lo}, {hi})")
+        spec = specs[name]
+        if lo < spec.lo or hi > spec.hi:
+            raise ParameterError(f"bounds of '{name}': ({lo}, {hi}) leave the parameter's "
+                                 f"valid range [{spec.lo}, {spec.hi}] ({spec.unit})")
+
+
+def _check_n(n: Any, seed: Any) -> None:
+    """A sample size and the seed it is drawn with (checked before sampling)."""
+    problem = number_problem(n, integer=True, lo=1, hi=MAX_SAMPLES)
+    if problem:
+        raise ParameterError(f"n (points) {problem}, got {n!r}")
+    if number_problem(seed, integer=True, lo=0, hi=MAX_SEED):
+        raise ParameterError(f"seed must be an integer in [0, 2**63), got {seed!r}")
 
 
 def _typed(name: str, value: float) -> float | int:
@@ -140,6 +214,10 @@ def full_factorial(levels: Mapping[str, Sequence[Any]], scenario: str = "baselin
                    reps: int = 1, master_seed: int = 0, years: int = 10,
                    fixed: Mapping[str, Any] | None = None) -> Design:
     """Every combination of the given parameter levels."""
+    size = math.prod(len(v) for v in levels.values()) if levels else 0
+    if not 1 <= size <= MAX_SAMPLES:
+        raise ParameterError(f"levels: {size:,} combinations; a factorial design needs "
+                             f"1 to {MAX_SAMPLES:,}")
     names = list(levels)
     pts = [{"scenario": scenario, "overrides": {**(fixed or {}), **dict(zip(names, combo,
                                                                             strict=True))}}
@@ -168,6 +246,7 @@ def latin_hypercube(bounds: Mapping[str, tuple[float, float]], n: int,
                     years: int = 10, fixed: Mapping[str, Any] | None = None) -> Design:
     """``n`` points of a Latin hypercube over ``bounds`` (scipy.stats.qmc, seeded)."""
     _check_bounds(bounds)
+    _check_n(n, master_seed)
     unit = qmc.LatinHypercube(d=len(bounds), seed=master_seed).random(n)
     return _sampled("lhs", unit, bounds, scenario, reps, master_seed, years, fixed)
 
@@ -177,6 +256,7 @@ def sobol_sequence(bounds: Mapping[str, tuple[float, float]], n: int,
                    years: int = 10, fixed: Mapping[str, Any] | None = None) -> Design:
     """``n`` points of a scrambled Sobol sequence over ``bounds`` (n a power of 2 is best)."""
     _check_bounds(bounds)
+    _check_n(n, master_seed)
     unit = qmc.Sobol(d=len(bounds), scramble=True, seed=master_seed).random(n)
     return _sampled("sobol_sequence", unit, bounds, scenario, reps, master_seed, years, fixed)
 

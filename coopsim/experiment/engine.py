@@ -2,13 +2,15 @@
 
 :func:`execute` is the picklable worker: it runs one :class:`RunSpec` through
 :func:`coopsim.runner.run` and returns plain data (it never raises; an error comes
-back as its traceback). :func:`run_experiment` records the design in the store, runs
-what is not done yet on an executor, writes each result as it arrives, and retries
-failed runs up to a limit. Running it again on the same store resumes.
+back as its traceback). :func:`run_experiment` reads the design's input files, records
+the design and their digests in the store, runs what is not done yet on an executor,
+writes each result as it arrives, and retries failed runs up to a limit. Running it
+again on the same store resumes, and tries the failed runs again.
 """
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
 from collections.abc import Callable
@@ -18,11 +20,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coopsim.checks import number_problem
 from coopsim.experiment.designs import Design, RunSpec
 from coopsim.experiment.executors import SerialExecutor
+from coopsim.experiment.inputs import Inputs, read_inputs
 from coopsim.experiment.store import Store
+from coopsim.params import ParameterError
 
-__all__ = ["SUMMARY_FIGURES", "execute", "run_experiment", "summarise"]
+__all__ = ["MAX_RETRIES", "SUMMARY_FIGURES", "execute", "run_experiment", "summarise"]
+
+#: most retries of a failed run in one call of :func:`run_experiment`
+MAX_RETRIES = 10
 
 #: final-year figures kept per run (the yearly series are kept in full as well)
 SUMMARY_FIGURES = ("weak_share", "good_fair_share", "linked_share", "members",
@@ -55,17 +63,28 @@ def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = 
             ) -> dict[str, Any]:
     """Run one spec; return its yearly rows, summary and provenance (or its error).
 
+    The scenario and province come from the content the spec carries (filled in by
+    :func:`run_experiment`), so the worker reads no file; a spec without content (made
+    by hand) names a shipped scenario or a file as :func:`coopsim.runner.run` takes it.
+
     Args:
         spec: the run.
         measures: optional picklable callable of the run's
             :class:`~coopsim.runner.RunResult` whose figures join the summary (the
             calibration's target figures, which need more than the yearly rows).
     """
+    from coopsim.province import province_from_dict
     from coopsim.runner import run
+    from coopsim.scenarios import scenario_from_dict
 
     t0 = time.perf_counter()
     try:
-        res = run(spec.scenario, spec.overrides_dict, seed=spec.seed, years=spec.years)
+        scenario = (scenario_from_dict(json.loads(spec.scenario_data), spec.scenario)
+                    if spec.scenario_data else spec.scenario)
+        province = (province_from_dict(json.loads(spec.province_data), "<design province>")
+                    if spec.province_data else None)
+        res = run(scenario, spec.overrides_dict, seed=spec.seed, years=spec.years,
+                  province=province)
         prov = dict(res.provenance)
         prov.update(run_id=spec.run_id, point=spec.point, rep=spec.rep)
         summary = summarise(res.yearly)
@@ -81,32 +100,63 @@ def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = 
 
 def run_experiment(design: Design, store: Store | str | Path, executor: Any = None,
                    retries: int = 1, progress: Callable[[dict[str, int]], None] | None = None,
-                   worker: Callable[[RunSpec], dict[str, Any]] = execute) -> Store:
+                   worker: Callable[[RunSpec], dict[str, Any]] = execute,
+                   inputs: Inputs | None = None) -> Store:
     """Run every run of ``design`` not yet done in ``store``; resume where it stopped.
 
+    The design's input files are read once, here (:func:`~coopsim.experiment.inputs.
+    read_inputs`), and their content goes to the workers with each run. Runs that
+    failed in an earlier call are tried again. A result computed by other coopsim code
+    than the driver's (a Dask worker with another version) is recorded as a failure.
+
     Args:
-        design: the runs to make (a store that holds another design is refused).
-        store: a :class:`Store` or the path of its file.
+        design: the runs to make (a store that holds another design, or the same
+            design with changed inputs, is refused).
+        store: a :class:`Store` or the path of its file (closed here if anything
+            raises, so its lock is released).
         executor: an executor (default: serial), entered here.
-        retries: how many more times a failed run is tried.
+        retries: how many more times a run that fails is tried in this call (0-10).
         progress: called after each run with the store's counts by status.
         worker: the function run per spec (tests may inject one that fails).
+        inputs: the design's inputs, if the caller has read them already.
 
     Returns:
-        The store, holding the results.
+        The store, holding the results; ``store.counts()`` tells whether runs failed.
+
+    Raises:
+        ParameterError, PolicyError, ProvinceError: bad ``retries`` or input files.
+        StoreError: the store is in use, damaged, or holds something else.
     """
+    if number_problem(retries, integer=True, lo=0, hi=MAX_RETRIES):
+        raise ParameterError(f"--retries must be an integer in [0, {MAX_RETRIES}], "
+                             f"got {retries!r}")
+    inputs = inputs or read_inputs(design)
     store = store if isinstance(store, Store) else Store(store)
-    store.init(design)
-    with executor or SerialExecutor() as ex:
-        for _attempt in range(retries + 1):
-            todo = store.pending(max_attempts=retries + 1)
-            if not todo:
-                break
-            for spec, outcome in ex.map(worker, todo):
-                if "error" in outcome:
-                    store.record_failure(spec, outcome["error"])
-                else:
-                    store.record_success(spec, outcome)
-                if progress is not None:
-                    progress(store.counts())
+    try:
+        store.init(design, inputs)
+        with executor or SerialExecutor() as ex:
+            for _round in range(retries + 1):
+                todo = [inputs.attach(s) for s in store.pending()]
+                if not todo:
+                    break
+                for spec, outcome in ex.map(worker, todo):
+                    error = outcome.get("error") or _foreign_code(outcome, inputs.code)
+                    if error:
+                        store.record_failure(spec, error)
+                    else:
+                        store.record_success(spec, outcome)
+                    if progress is not None:
+                        progress(store.counts())
+    except BaseException:
+        store.close()
+        raise
     return store
+
+
+def _foreign_code(outcome: dict[str, Any], code: str) -> str | None:
+    """An error text if the run was computed by other coopsim code than ``code``."""
+    theirs = outcome.get("provenance", {}).get("code_sha256")
+    if theirs is None or theirs == code:
+        return None
+    return (f"the worker ran other coopsim code (code digest {theirs[:12]}; the driver's "
+            f"is {code[:12]}): install the same coopsim on every worker")

@@ -3,30 +3,59 @@
 Each executor is a context manager whose :meth:`map` yields ``(spec, outcome)`` pairs
 as runs finish (in any order). Workers never write to the store; they return results
 to the driving process. The worker function must be picklable (a module-level
-function), as :func:`coopsim.experiment.engine.execute` is.
+function), as :func:`coopsim.experiment.engine.execute` is. A run that cannot finish
+comes back as ``{"error": text}``, never as an exception, whatever went wrong: the
+worker raised, its process died, or the cluster lost it.
 
 * :class:`SerialExecutor`: in this process, one run after another.
 * :class:`ProcessExecutor`: a pool of local processes (default: the machine's cores),
   reused across runs. The multiprocessing start method is chosen explicitly (``fork``
   where the platform has it, else ``spawn``), because importing Mesa sets ``spawn``
-  process-wide.
+  process-wide. When a worker process dies (the out-of-memory killer, a signal), the
+  pool is rebuilt and the runs that were in flight are run again one at a time, so
+  the run that kills its process is found and recorded as failed while the others
+  finish.
 * :class:`DaskExecutor`: a Dask distributed cluster, given by its scheduler address,
-  or a local cluster the executor starts (and stops) itself.
+  or a local cluster the executor starts (and stops) itself. Task keys are unique to
+  one :meth:`map` call, so experiments sharing a scheduler never share results.
+
+Constructors only check their arguments (:class:`~coopsim.params.ParameterError`);
+nothing starts until the executor is entered.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
+import traceback
+import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from coopsim.checks import number_problem
 from coopsim.experiment.designs import RunSpec
+from coopsim.params import ParameterError
 
 __all__ = ["DaskExecutor", "KeepOpen", "ProcessExecutor", "SerialExecutor", "make_executor"]
 
 Outcome = dict[str, Any]
+#: most worker processes (or local Dask workers) an executor starts
+MAX_WORKERS = 256
+_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$|^[\w.\-]+:\d{1,5}$")
+
+
+def _check_workers(workers: Any) -> None:
+    problem = number_problem(workers, integer=True, lo=1, hi=MAX_WORKERS)
+    if problem:
+        raise ParameterError(f"--workers {problem}, got {workers!r}")
+
+
+def _failure(what: str) -> Outcome:
+    return {"error": what}
 
 
 class SerialExecutor:
@@ -42,7 +71,11 @@ class SerialExecutor:
             ) -> Iterator[tuple[RunSpec, Outcome]]:
         """Yield ``(spec, fn(spec))`` one by one."""
         for spec in specs:
-            yield spec, fn(spec)
+            try:
+                outcome = fn(spec)
+            except Exception:  # noqa: BLE001 - a run's failure is its outcome
+                outcome = _failure(traceback.format_exc())
+            yield spec, outcome
 
 
 class ProcessExecutor:
@@ -55,33 +88,103 @@ class ProcessExecutor:
     """
 
     def __init__(self, workers: int | None = None, start_method: str | None = None):
+        if workers is not None:
+            _check_workers(workers)
         self.workers = workers or os.cpu_count() or 1
         methods = mp.get_all_start_methods()
+        if start_method is not None and start_method not in methods:
+            raise ParameterError(f"start method must be one of {', '.join(methods)}, "
+                                 f"got {start_method!r}")
         self.start_method = start_method or ("fork" if "fork" in methods else "spawn")
         self._pool: ProcessPoolExecutor | None = None
+        self._seen: set[Any] = set()  # the pool's worker processes, to read exit codes
+        self.restarts = 0  # pools rebuilt after a worker process died
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        ctx = mp.get_context(self.start_method)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
 
     def __enter__(self) -> ProcessExecutor:
-        ctx = mp.get_context(self.start_method)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = self._new_pool()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def map(self, fn: Callable[[RunSpec], Outcome], specs: Iterable[RunSpec]
             ) -> Iterator[tuple[RunSpec, Outcome]]:
-        """Yield ``(spec, outcome)`` as runs finish, keeping every worker busy."""
-        assert self._pool is not None, "use the executor as a context manager"
-        todo = list(specs)
-        running = {}
-        while todo or running:
-            while todo and len(running) < 2 * self.workers:
-                spec = todo.pop(0)
-                running[self._pool.submit(fn, spec)] = spec
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield running.pop(fut), fut.result()
+        """Yield ``(spec, outcome)`` as runs finish, keeping every worker busy.
+
+        After a worker process dies, the runs that were in flight become suspects and
+        run alone, one after another, until each has finished or has killed its
+        process by itself (then it is yielded as failed).
+        """
+        if self._pool is None:
+            raise RuntimeError("use the executor as a context manager")
+        todo, suspects = deque(specs), deque()
+        running: dict[Any, RunSpec] = {}
+        while todo or suspects or running:
+            lost: list[RunSpec] = []
+            broke = not self._submit(fn, todo, suspects, running)
+            if not broke:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    spec = running.pop(fut)
+                    try:
+                        yield spec, fut.result()
+                    except BrokenProcessPool:
+                        lost.append(spec)
+                    except Exception:  # noqa: BLE001 - e.g. an outcome that cannot be pickled
+                        yield spec, _failure(traceback.format_exc())
+            if not (broke or lost):
+                continue
+            for fut, spec in running.items():  # the rest went down with the pool...
+                if fut.done() and fut.exception() is None:
+                    yield spec, fut.result()  # ...unless it had finished just before
+                else:
+                    lost.append(spec)
+            running.clear()
+            how = self._restart()
+            if len(lost) == 1:  # it ran alone, so it killed its process
+                yield lost[0], _failure(f"the worker process running this run died{how} "
+                                        "(killed by the out-of-memory killer or a signal?); "
+                                        "the pool was restarted and the other runs went on")
+            else:
+                suspects.extend(lost)
+
+    def _submit(self, fn: Callable[[RunSpec], Outcome], todo: deque, suspects: deque,
+                running: dict[Any, RunSpec]) -> bool:
+        """Submit what may run now: one suspect alone, or fill the pool from ``todo``.
+
+        Returns:
+            False if the pool turned out to be broken.
+        """
+        try:
+            queue, room = (suspects, 1) if suspects else (todo, 2 * self.workers)
+            while queue and len(running) < room:
+                fut = self._pool.submit(fn, queue[0])  # taken off the queue once submitted
+                running[fut] = queue.popleft()
+        except BrokenProcessPool:
+            return False
+        self._seen.update(getattr(self._pool, "_processes", {}).values())
+        return True
+
+    def _restart(self) -> str:
+        """Replace a broken pool; say how its dead worker ended, where that is known.
+
+        The worker processes are taken from the pool's ``_processes`` (a private
+        attribute, so the exit status is reported only where it can be read).
+        """
+        self._pool.shutdown(wait=True, cancel_futures=True)  # reaps the dead and the rest
+        codes = [p.exitcode for p in self._seen if p.exitcode and p.exitcode != -15]
+        self._seen.clear()
+        self._pool = self._new_pool()
+        self.restarts += 1
+        if codes and codes[0] < 0:
+            return f" (signal {-codes[0]})"
+        return f" (exit status {codes[0]})" if codes else ""
 
 
 class DaskExecutor:
@@ -94,6 +197,10 @@ class DaskExecutor:
     """
 
     def __init__(self, address: str | None = None, workers: int = 2):
+        if address is not None and (not isinstance(address, str) or not _ADDRESS.match(address)):
+            raise ParameterError(f"--scheduler must be a Dask scheduler address such as "
+                                 f"tcp://127.0.0.1:8786, got {address!r}")
+        _check_workers(workers)
         self.address, self.workers = address, workers
         self._client = self._cluster = None
 
@@ -103,7 +210,7 @@ class DaskExecutor:
         if self.address is None:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                          processes=True, host="127.0.0.1",
-                                         dashboard_address=None)
+                                         dashboard_address=":0")
             self._client = Client(self._cluster)
         else:
             self._client = Client(self.address)
@@ -117,14 +224,21 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[RunSpec], Outcome], specs: Iterable[RunSpec]
             ) -> Iterator[tuple[RunSpec, Outcome]]:
-        """Submit every run; yield ``(spec, outcome)`` as they finish."""
+        """Submit every run under keys unique to this call; yield them as they finish."""
         from distributed import as_completed
 
-        futures = {}
-        for spec in specs:
-            futures[self._client.submit(fn, spec, pure=False, key=f"run-{spec.run_id}")] = spec
+        token = uuid.uuid4().hex[:16]
+        futures = {self._client.submit(fn, spec, pure=False,
+                                       key=f"coopsim-{token}-run-{spec.run_id}"): spec
+                   for spec in specs}
         for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+            spec = futures.pop(fut)
+            try:
+                outcome = fut.result()
+            except Exception:  # noqa: BLE001 - e.g. KilledWorker: the cluster lost the run
+                outcome = _failure(traceback.format_exc())
+            fut.release()
+            yield spec, outcome
 
 
 class KeepOpen:
@@ -150,11 +264,20 @@ class KeepOpen:
 
 def make_executor(kind: str = "process", workers: int | None = None,
                   scheduler: str | None = None):
-    """An executor by name: ``serial``, ``process`` or ``dask``."""
+    """An executor by name: ``serial``, ``process`` or ``dask`` (arguments checked).
+
+    Raises:
+        ParameterError: an unknown kind, a bad number of workers, a bad scheduler
+            address, or a scheduler for an executor other than Dask.
+    """
+    if kind not in ("serial", "process", "dask"):
+        raise ParameterError(f"--executor must be serial, process or dask, got {kind!r}")
+    if scheduler is not None and kind != "dask":
+        raise ParameterError(f"--scheduler is for --executor dask, not {kind}")
     if kind == "serial":
+        if workers is not None:
+            _check_workers(workers)
         return SerialExecutor()
     if kind == "process":
         return ProcessExecutor(workers)
-    if kind == "dask":
-        return DaskExecutor(scheduler, workers or 2)
-    raise ValueError(f"executor must be serial, process or dask, got {kind!r}")
+    return DaskExecutor(scheduler, workers or 2)

@@ -26,24 +26,34 @@ it on the engine and computes the indices of the final weak share and linked sha
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from coopsim.checks import expect_table, number_problem
+from coopsim.errors import RunsFailedError
 from coopsim.experiment import designs, sensitivity
-from coopsim.experiment.designs import Design
+from coopsim.experiment.designs import MAX_REPS, MAX_SAMPLES, MAX_SEED, MAX_YEARS, Design
 from coopsim.experiment.engine import run_experiment
+from coopsim.experiment.inputs import read_inputs
 from coopsim.experiment.stats import ensemble_summary
 from coopsim.experiment.store import Store
+from coopsim.outputs import atomic_write, claim_folder
 from coopsim.params import ParameterError
 from coopsim.tomlfile import read_toml
 
-__all__ = ["OUTPUTS", "design_from_spec", "load_spec", "run_sensitivity", "run_sweep"]
+__all__ = ["OUTPUTS", "SweepResult", "design_from_spec", "load_spec", "run_sensitivity",
+           "run_sweep", "sensitivity_design"]
 
 KINDS = ("explicit", "factorial", "lhs", "sobol_sequence", "morris", "sobol")
 OUTPUTS = ("weak_share", "linked_share")
+_TABLES = ("sweep", "bounds", "levels", "points", "fixed")
 _SWEEP_KEYS = {"design", "scenario", "reps", "years", "seed", "n"}
+#: integer keys of [sweep]: (default, low, high)
+_SWEEP_NUMBERS = {"reps": (1, 1, MAX_REPS), "years": (10, 1, MAX_YEARS),
+                  "seed": (0, 0, MAX_SEED), "n": (8, 1, MAX_SAMPLES)}
 
 
 def load_spec(path: str | Path) -> dict[str, Any]:
@@ -56,9 +66,14 @@ def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:
     def fail(key: str, msg: str):
         raise ParameterError(f"sweep spec {origin}: {key}: {msg}")
 
-    for key in spec:
-        if key not in ("sweep", "bounds", "levels", "points", "fixed"):
-            fail(key, "unknown table (allowed: sweep, bounds, levels, points, fixed)")
+    for key, value in spec.items():
+        if key not in _TABLES:
+            fail(key, f"unknown table (allowed: {', '.join(_TABLES)})")
+        if key == "points":
+            if not isinstance(value, list) or any(expect_table(p) for p in value):
+                fail(key, f"must be a list of tables ([[points]]), got {value!r}")
+        elif expect_table(value):
+            fail(key, f"must be a table, got {value!r}")
     head = spec.get("sweep", {})
     for key in head:
         if key not in _SWEEP_KEYS:
@@ -66,6 +81,18 @@ def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:
     kind = head.get("design")
     if kind not in KINDS:
         fail("sweep.design", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+    if not isinstance(head.get("scenario", "baseline"), str):
+        fail("sweep.scenario", f"must be a scenario name or file, got {head['scenario']!r}")
+    for key, (default, lo, hi) in _SWEEP_NUMBERS.items():
+        problem = number_problem(head.get(key, default), integer=True, lo=lo, hi=hi)
+        if problem:
+            fail(f"sweep.{key}", f"{problem}, got {head[key]!r}")
+    for name, pair in spec.get("bounds", {}).items():
+        if not isinstance(pair, list) or len(pair) != 2 or any(map(number_problem, pair)):
+            fail(f"bounds.{name}", f"must be [low, high], two finite numbers, got {pair!r}")
+    for name, values in spec.get("levels", {}).items():
+        if not isinstance(values, list) or not values:
+            fail(f"levels.{name}", f"must be a non-empty list of values, got {values!r}")
     common = {"reps": head.get("reps", 1), "master_seed": head.get("seed", 0),
               "years": head.get("years", 10)}
     scenario, fixed = head.get("scenario", "baseline"), spec.get("fixed", {})
@@ -81,21 +108,30 @@ def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:
             build = designs.latin_hypercube if kind == "lhs" else designs.sobol_sequence
             return build(bounds, n, scenario, fixed=fixed, **common)
         return sensitivity_design(kind, bounds, n, scenario, fixed, **common)
-    except (ParameterError, ValueError) as exc:
+    except ParameterError as exc:
         raise ParameterError(f"sweep spec {origin}: {exc}") from None
 
 
 def sensitivity_design(method: str, bounds: dict[str, tuple[float, float]], n: int,
                        scenario: str = "baseline", fixed: dict[str, Any] | None = None,
                        reps: int = 1, master_seed: int = 0, years: int = 10) -> Design:
-    """A Morris (``n`` trajectories) or Sobol (``n`` base samples) design as a Design."""
+    """A Morris (``n`` trajectories) or Sobol (``n`` base samples) design as a Design.
+
+    Raises:
+        ParameterError: bad bounds, method or ``n`` (naming them).
+    """
     designs._check_bounds(bounds)
-    if method == "morris":
-        frame = sensitivity.morris_design(bounds, n, seed=master_seed)
-    elif method == "sobol":
-        frame = sensitivity.sobol_design(bounds, n, seed=master_seed)
-    else:
+    designs._check_n(n, master_seed)
+    if n < 2:
+        raise ParameterError(f"n ({'trajectories' if method == 'morris' else 'base samples'})"
+                             f" must be at least 2, got {n!r}")
+    if method not in ("morris", "sobol"):
         raise ParameterError(f"method must be morris or sobol, got {method!r}")
+    try:
+        frame = (sensitivity.morris_design(bounds, n, seed=master_seed) if method == "morris"
+                 else sensitivity.sobol_design(bounds, n, seed=master_seed))
+    except ValueError as exc:  # SALib's own checks of the sample
+        raise ParameterError(f"{method} design: {exc}") from None
     points = [{"scenario": scenario,
                "overrides": {**(fixed or {}), **{k: designs._typed(k, v) for k, v in row.items()}}}
               for row in frame.to_dict(orient="records")]
@@ -103,26 +139,47 @@ def sensitivity_design(method: str, bounds: dict[str, tuple[float, float]], n: i
                   {"bounds": {k: list(v) for k, v in bounds.items()}, "n": n})
 
 
-def _point_means(store: Store) -> pd.DataFrame:
-    runs = store.summary_frame()
-    return ensemble_summary(runs, ["point"], list(OUTPUTS))
+@dataclass
+class SweepResult:
+    """What :func:`run_sweep` wrote.
+
+    Attributes:
+        files: the paths written, by name.
+        counts: runs by status (``done``, ``failed``).
+        failed: one row per failed run with the last line of its error.
+        store: the path of the experiment's store.
+    """
+
+    files: dict[str, Path]
+    counts: dict[str, int]
+    failed: pd.DataFrame
+    store: Path
 
 
 def run_sweep(design: Design, out: str | Path, executor: Any = None, retries: int = 1,
-              progress: Callable[[dict[str, int]], None] | None = None) -> dict[str, Path]:
-    """Run (or resume) a design into ``out``; export tables and per-point summaries."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    with run_experiment(design, Store(out / "experiment.sqlite"), executor, retries,
-                        progress) as store:
+              progress: Callable[[dict[str, int]], None] | None = None,
+              kind: str = "sweep") -> SweepResult:
+    """Run (or resume) a design into ``out``; export tables and per-point summaries.
+
+    Every file is written whole (temporary name, then rename). Runs that failed are
+    listed in ``failed_runs.csv`` and in the result; running again tries them again.
+
+    Raises:
+        ParameterError, PolicyError, ProvinceError: bad input files (nothing written).
+        RefusedError: ``out`` holds other output, or a store that cannot be resumed.
+    """
+    inputs = read_inputs(design)
+    out = claim_folder(out, kind)
+    with run_experiment(design, out / "experiment.sqlite", executor, retries, progress,
+                        inputs=inputs) as store:
         files = {p.stem: p for p in store.export(out)}
-        yearly = store.yearly_frame()
-        if not yearly.empty:
-            by_point = ensemble_summary(yearly, ["point", "year"],
-                                        ["weak_share", "good_fair_share", "linked_share"])
-            files["by_point"] = out / "summary_by_point_year.csv"
-            by_point.to_csv(files["by_point"], index=False)
-    return files
+        yearly, failed, counts = store.yearly_frame(), store.failed_frame(), store.counts()
+    files["failed_runs"] = atomic_write(out / "failed_runs.csv", failed)
+    if not yearly.empty:
+        by_point = ensemble_summary(yearly, ["point", "year"],
+                                    ["weak_share", "good_fair_share", "linked_share"])
+        files["by_point"] = atomic_write(out / "summary_by_point_year.csv", by_point)
+    return SweepResult(files, counts, failed, out / "experiment.sqlite")
 
 
 def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
@@ -132,15 +189,25 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
 
     Outputs are each point's mean over replications. Writes ``indices.csv`` and one
     figure per output into ``out``.
+
+    Raises:
+        RunsFailedError: a design point has no finished run (the indices need every
+            point; the store keeps what finished, and running again retries).
     """
     import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
-    out = Path(out)
-    run_sweep(design, out, executor, progress=progress)
-    with Store(out / "experiment.sqlite") as store:
-        means = _point_means(store).set_index("point")
+
+    result = run_sweep(design, out, executor, progress=progress, kind="sensitivity")
+    out = result.store.parent
+    with Store(result.store, readonly=True) as store:
+        means = ensemble_summary(store.summary_frame(), ["point"], list(OUTPUTS))
+    means = means.set_index("point")
     if len(means) != len(design.points):
-        raise RuntimeError(f"{len(design.points) - len(means)} design points have no finished "
-                           "run; the indices need every point (re-run to retry)")
+        first = result.failed.iloc[0] if len(result.failed) else None
+        why = f" (first failure: run {first.run_id}: {first.reason})" if first is not None \
+            else ""
+        raise RunsFailedError(f"{len(design.points) - len(means)} of {len(design.points)} "
+                              f"design points have no finished run{why}; the indices need "
+                              "every point: run the same command again to retry them")
     bounds = {k: tuple(v) for k, v in design.info["bounds"].items()}
     frame = pd.DataFrame([p["overrides"] for p in design.points])[list(bounds)]
     tables = []
@@ -152,9 +219,9 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
         fig = sensitivity.plot_indices(table, design.kind,
                                        title=f"{design.kind.capitalize()} indices of final "
                                              f"{output.replace('_', ' ')}")
-        fig.savefig(out / f"indices_{output}.png", dpi=110)
+        atomic_write(out / f"indices_{output}.png", fig)
         matplotlib.pyplot.close(fig)
         tables.append(table.assign(output=output))
     indices = pd.concat(tables, ignore_index=True)
-    indices.to_csv(out / "indices.csv", index=False)
+    atomic_write(out / "indices.csv", indices)
     return indices

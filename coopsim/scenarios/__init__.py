@@ -19,6 +19,7 @@ from typing import Any
 
 import tomli_w
 
+from coopsim.checks import expect_table, number_problem
 from coopsim.levers import Lever, lever_from_dict
 from coopsim.params import ParameterError, Params, param_specs
 from coopsim.policy import Policy, PolicyError
@@ -27,6 +28,9 @@ from coopsim.tomlfile import read_toml
 __all__ = ["Scenario", "load_scenario", "save_scenario", "shipped_scenarios"]
 
 _TOP = {"scenario", "policy", "levers", "external", "parameters"}
+#: most yearly budget a scenario may give, m VND (100 trillion VND: more than a
+#: province's whole yearly budget; a larger figure is a typo)
+MAX_BUDGET = 1e8
 
 
 @dataclass
@@ -81,19 +85,28 @@ def scenario_from_dict(data: dict[str, Any], origin: str) -> Scenario:
     for key in data:
         if key not in _TOP:
             fail(key, f"unknown table (allowed: {', '.join(sorted(_TOP))})")
+        if expect_table(data[key]):
+            fail(key, f"must be a table, got {data[key]!r}")
     head = data.get("scenario", {})
     if not isinstance(head.get("name"), str) or not head["name"]:
         fail("scenario.name", f"must be a non-empty string, got {head.get('name')!r}")
     for key in head:
         if key not in ("name", "description"):
             fail(f"scenario.{key}", "unknown key (allowed: name, description)")
+    if not isinstance(head.get("description", ""), str):
+        fail("scenario.description", f"must be a text, got {head['description']!r}")
     policy = data.get("policy", {})
     for key in policy:
         if key != "budget":
             fail(f"policy.{key}", "unknown key (allowed: budget)")
     budget = policy.get("budget", 0.0)
-    if not isinstance(budget, int | float) or isinstance(budget, bool) or budget < 0:
+    if number_problem(budget, lo=0.0):
         fail("policy.budget", f"must be a non-negative number of m VND, got {budget!r}")
+    if budget > MAX_BUDGET:
+        fail("policy.budget", f"must be at most {MAX_BUDGET:g} m VND a year, got {budget!r}")
+    for name, table in data.get("levers", {}).items():
+        if expect_table(table):
+            fail(f"levers.{name}", f"must be a table, got {table!r}")
     levers = [lever_from_dict(name, table, f"scenario file {origin}: levers.{name}")
               for name, table in data.get("levers", {}).items()]
     external = dict(data.get("external", {}))

@@ -1,0 +1,504 @@
+"""Results are never silently wrong: one test per fault of issue 11.
+
+Each test reproduces a fault that gave a wrong result, a traceback or a lost result
+(Dask key collisions, changed inputs on resume, relative paths on Dask workers,
+failed runs, dead pool workers, concurrent writers, corrupt stores, half-written
+outputs) and checks what coopsim does now.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import sqlite3
+import threading
+
+import pandas as pd
+import pytest
+
+from coopsim.cli import main
+from coopsim.errors import RefusedError, RunsFailedError
+from coopsim.experiment.designs import Design, scenario_comparison
+from coopsim.experiment.engine import run_experiment
+from coopsim.experiment.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from coopsim.experiment.store import Store, StoreError
+from coopsim.outputs import MARKER, atomic_write
+from coopsim.scenarios import load_scenario, save_scenario
+
+TINY = {"scale": 0.02}
+FAST = ["--scale", "0.02", "--years", "1", "--quiet", "--executor", "serial"]
+
+
+def tiny_design(scenarios=("baseline", "only_manager_training"), reps=3, seed=5):
+    return scenario_comparison(list(scenarios), reps=reps, master_seed=seed, years=1,
+                               overrides=TINY)
+
+
+def fake_outcome(spec):
+    """A cheap stand-in for a run: its figures are its seed, so mix-ups show."""
+    return {"yearly": [{"year": 2018, "weak_share": spec.seed % 1000 / 1000}],
+            "summary": {"weak_share": spec.seed % 1000 / 1000, "seed_echo": spec.seed},
+            "provenance": {"seed": spec.seed}}
+
+
+def stored(store):
+    frame = store.summary_frame().sort_values("run_id").reset_index(drop=True)
+    return frame.drop(columns=[c for c in frame if c.startswith("param_")])
+
+
+class StopAfter:
+    """A worker that runs ``n`` runs for real, then stops the driver (as a kill would)."""
+
+    def __init__(self, n, worker=fake_outcome):
+        self.n, self.worker, self.calls = n, worker, 0
+
+    def __call__(self, spec):
+        self.calls += 1
+        if self.calls > self.n:
+            raise KeyboardInterrupt
+        return self.worker(spec)
+
+
+# ---- 1 and 3: Dask ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A local Dask cluster whose workers started in a directory of their own."""
+    from distributed import LocalCluster
+
+    elsewhere = tmp_path_factory.mktemp("workers_start_here")
+    here = os.getcwd()
+    os.chdir(elsewhere)
+    try:
+        cl = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=":0")
+    finally:
+        os.chdir(here)
+    yield cl
+    cl.close()
+
+
+def test_two_experiments_on_one_dask_scheduler_keep_their_own_results(cluster, tmp_path):
+    designs = {"e1": tiny_design(("baseline", "directive27"), seed=5),
+               "e2": tiny_design(("baseline", "only_credit_access"), seed=7)}
+    barrier, stores, errors = threading.Barrier(2), {}, []
+
+    def drive(name):
+        try:
+            barrier.wait()
+            stores[name] = run_experiment(designs[name], tmp_path / f"{name}.sqlite",
+                                          DaskExecutor(cluster.scheduler_address))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=drive, args=(n,)) for n in designs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for name, design in designs.items():
+        alone = run_experiment(design, tmp_path / f"{name}_serial.sqlite", SerialExecutor())
+        pd.testing.assert_frame_equal(stored(stores[name]), stored(alone))
+        stores[name].close()
+        alone.close()
+
+
+def test_relative_scenario_paths_mean_the_drivers_directory_on_dask(cluster, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scenario = load_scenario("only_manager_training")
+    scenario.name = "mine"
+    save_scenario(scenario, tmp_path / "mine.toml")
+    design = tiny_design(("baseline", "mine.toml"), reps=2)
+    with run_experiment(design, tmp_path / "d.sqlite",
+                        DaskExecutor(cluster.scheduler_address)) as store:
+        assert store.counts() == {"done": 4}
+        dask_runs = stored(store)
+    with run_experiment(design, tmp_path / "s.sqlite") as store:
+        pd.testing.assert_frame_equal(dask_runs, stored(store))
+
+
+# ---- 2: changed inputs on resume ------------------------------------------------------
+def _interrupted(design, path, n=3):
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(design, path, worker=StopAfter(n))
+    with Store(path, readonly=True) as store:
+        assert store.counts() == {"done": n, "pending": design.n_runs - n}
+
+
+def test_a_scenario_file_edited_before_a_resume_is_refused(tmp_path):
+    path = tmp_path / "my.toml"
+    save_scenario(load_scenario("directive27"), path)
+    design = tiny_design(("baseline", str(path)), reps=6)
+    _interrupted(design, tmp_path / "x.sqlite", n=9)
+    text = path.read_text()
+    path.write_text(text.replace("budget = 20000.0", "budget = 25000.0"))
+    with pytest.raises(StoreError, match=rf"scenario '{path}' \({path}\) changed since the "
+                                         r"experiment started"):
+        run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+    with Store(tmp_path / "x.sqlite", readonly=True) as store:
+        assert store.counts() == {"done": 9, "pending": 3}  # nothing was added
+    path.write_text("# a comment changes nothing that runs\n" + text)
+    with run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome) as store:
+        assert store.counts() == {"done": 12}
+
+
+def test_a_province_file_edited_before_a_resume_is_refused(tmp_path):
+    assert main(["province", "--save", str(tmp_path / "p.toml")]) == 0
+    design = Design("explicit", [{"scenario": "baseline", "overrides": TINY}], reps=4,
+                    years=1, province=str(tmp_path / "p.toml"))
+    _interrupted(design, tmp_path / "x.sqlite", n=2)
+    province = tmp_path / "p.toml"
+    province.write_text(province.read_text().replace("households = ", "households = 1", 1))
+    with pytest.raises(StoreError, match="the province .*p.toml.* changed"):
+        run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+
+
+def test_a_store_started_by_other_code_is_refused(tmp_path):
+    design = tiny_design(reps=2)
+    with run_experiment(design, tmp_path / "x.sqlite", worker=StopAfter(1_000)):
+        pass
+    with sqlite3.connect(tmp_path / "x.sqlite") as db:  # as if made by another version
+        record = json.loads(db.execute("SELECT value FROM meta WHERE key='inputs'")
+                            .fetchone()[0])
+        record["code"] = "0" * 64
+        db.execute("UPDATE meta SET value=? WHERE key='inputs'", (json.dumps(record),))
+    with pytest.raises(StoreError, match="coopsim's code changed since the experiment "
+                                         "started"):
+        run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+
+
+def test_a_result_computed_by_other_code_is_not_kept(tmp_path):
+    def other_version(spec):
+        out = fake_outcome(spec)
+        out["provenance"]["code_sha256"] = "f" * 64
+        return out
+
+    with run_experiment(tiny_design(reps=1), tmp_path / "x.sqlite", retries=0,
+                        worker=other_version) as store:
+        assert store.counts() == {"failed": 2}
+        assert store.failed_frame().reason.str.contains("other coopsim code").all()
+
+
+def test_the_compare_command_refuses_a_resume_with_an_edited_scenario(tmp_path, capsys,
+                                                                      monkeypatch):
+    path = tmp_path / "my.toml"
+    save_scenario(load_scenario("only_consolidation"), path)
+    out = tmp_path / "cmp"
+    args = ["compare", "baseline", str(path), "--reps", "2", *FAST, "--out", str(out)]
+    assert main(args) == 0
+    path.write_text(path.read_text().replace("budget_share = 1.0", "budget_share = 0.5"))
+    def outputs():  # the store's lock file says who last held it: not an output
+        return {p.name: p.read_bytes() for p in out.iterdir() if not p.name.endswith(".lock")}
+
+    before = outputs()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cannot be resumed" in err and str(path) in err and "Traceback" not in err
+    assert outputs() == before
+
+
+# ---- 4: failed runs ----------------------------------------------------------------------
+@pytest.fixture
+def breaking_seed(monkeypatch):
+    """Make every run with one seed raise (in this process: use the serial executor)."""
+    import coopsim.runner
+
+    real = coopsim.runner.run
+    seeds = scenario_comparison(["baseline"], reps=3, master_seed=3).seeds()
+    state = {"broken": seeds[1]}
+
+    def run(*args, **kwargs):
+        if kwargs.get("seed") == state["broken"]:
+            raise RuntimeError("this seed breaks")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coopsim.runner, "run", run)
+    return state
+
+
+def test_compare_with_a_failed_run_compares_the_complete_pairs_and_exits_1(
+        tmp_path, capsys, breaking_seed):
+    out = tmp_path / "cmp"
+    args = ["compare", "baseline", "only_consolidation", "--reps", "3", "--seed", "3",
+            *FAST, "--out", str(out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "2 of 6 runs failed" in err and "RuntimeError: this seed breaks" in err
+    assert "Traceback" not in err
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary.n.tolist() == [2, 2]  # the replications both scenarios completed
+    failed = pd.read_csv(out / "failed_runs.csv")
+    assert sorted(failed.rep) == [1, 1] and set(failed.scenario) == {"baseline",
+                                                                      "only_consolidation"}
+    report = (out / "report.md").read_text()
+    assert "Not every run finished" in report and "2 replications" in report
+    breaking_seed["broken"] = None  # the cause is fixed: a rerun retries the failed runs
+    assert main(args) == 0
+    assert pd.read_csv(out / "summary.csv").n.tolist() == [3, 3]
+    assert pd.read_csv(out / "failed_runs.csv").empty
+
+
+def test_compare_with_too_few_complete_pairs_says_so(tmp_path, capsys, breaking_seed):
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "only_consolidation", "--reps", "2", "--seed", "3",
+                 *FAST, "--out", str(out)]) == 1  # reps 2 share seeds with reps 3
+    err = capsys.readouterr().err
+    assert "only 1 replications finished under every scenario" in err
+    assert "Traceback" not in err
+
+
+def test_sweep_exits_1_and_names_the_failures_even_when_quiet(tmp_path, capsys,
+                                                              breaking_seed):
+    import tomli_w
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(tomli_w.dumps({"sweep": {"design": "factorial", "reps": 3, "years": 1,
+                                             "seed": 3},
+                                   "levels": {"credit_access": [0.1, 0.2]},
+                                   "fixed": TINY}))
+    out = tmp_path / "sw"
+    args = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "2 of 6 runs failed" in err and str(out / "failed_runs.csv") in err
+    assert len(pd.read_csv(out / "failed_runs.csv")) == 2
+    breaking_seed["broken"] = None
+    assert main([*args, "--resume"]) == 0
+    runs = pd.read_csv(out / "runs.csv")
+    assert (runs.status == "done").all() and sorted(runs.attempts) == [1] * 4 + [3] * 2
+
+
+# ---- 5: a worker process dies ----------------------------------------------------------
+def dies_on_run_2(spec):
+    """Kill the worker process on run 2 (always, or once if a marker file is given)."""
+    marker = os.environ.get("COOPSIM_TEST_DIE_ONCE")
+    if spec.run_id == 2 and not (marker and os.path.exists(marker)):
+        if marker:
+            open(marker, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return fake_outcome(spec)
+
+
+def test_a_run_that_kills_its_worker_fails_alone_and_the_others_finish(tmp_path):
+    design = tiny_design(reps=4)
+    with ProcessExecutor(2) as ex:
+        store = run_experiment(design, tmp_path / "x.sqlite", ex, retries=1,
+                               worker=dies_on_run_2)
+        assert ex.restarts >= 2  # at least once per attempt of run 2
+    runs = store.runs_frame().set_index("run_id")
+    assert runs.loc[2, "status"] == "failed" and runs.loc[2, "attempts"] == 2
+    assert "worker process running this run died (signal 9)" in runs.loc[2, "error"]
+    others = runs.drop(index=2)
+    assert (others.status == "done").all() and (others.attempts == 1).all()
+    serial = run_experiment(design, tmp_path / "s.sqlite", worker=fake_outcome)
+    pd.testing.assert_frame_equal(stored(store), stored(serial).query("run_id != 2")
+                                  .reset_index(drop=True))
+
+
+def test_a_worker_killed_once_costs_one_attempt(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPSIM_TEST_DIE_ONCE", str(tmp_path / "died"))
+    with run_experiment(tiny_design(reps=4), tmp_path / "x.sqlite", ProcessExecutor(2),
+                        retries=1, worker=dies_on_run_2) as store:
+        runs, results = store.runs_frame().set_index("run_id"), stored(store)
+    assert (runs.status == "done").all()
+    # run 2 is charged an attempt if it died alone; run again among the suspects, it
+    # may instead have finished at once: either way no other run is charged
+    assert runs.attempts.drop(index=2).eq(1).all() and runs.attempts[2] in (1, 2)
+    serial = run_experiment(tiny_design(reps=4), tmp_path / "s.sqlite", worker=fake_outcome)
+    pd.testing.assert_frame_equal(results, stored(serial))
+
+
+def test_a_dask_worker_lost_with_its_run_is_a_failed_run(tmp_path):
+    """Dask retries a task whose worker died on other workers (3 times by default),
+    then gives up with KilledWorker: the run is failed, the experiment goes on."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=":0") as cl, \
+            run_experiment(tiny_design(reps=4), tmp_path / "x.sqlite",
+                           DaskExecutor(cl.scheduler_address), retries=0,
+                           worker=dies_on_run_2) as store:
+        runs = store.runs_frame().set_index("run_id")
+    assert runs.loc[2, "status"] == "failed" and "KilledWorker" in runs.loc[2, "error"]
+    assert (runs.drop(index=2).status == "done").all()
+
+
+# ---- 6: one writer per store -------------------------------------------------------------
+def test_a_second_writer_is_refused_while_the_first_holds_the_store(tmp_path):
+    design = tiny_design(reps=2)
+    first = run_experiment(design, tmp_path / "x.sqlite", worker=StopAfter(1_000))
+    with pytest.raises(StoreError, match=r"x.sqlite is in use by coopsim process "
+                                         rf"{os.getpid()} .*one experiment has one writer"):
+        run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+    with Store(tmp_path / "x.sqlite", readonly=True) as reader:  # readers are welcome
+        assert reader.counts() == {"done": 4}
+    first.close()
+    with run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome) as again:
+        assert again.runs_frame().attempts.tolist() == [1] * 4  # nothing computed twice
+
+
+def _race(path, barrier, results):
+    design = tiny_design(reps=3)
+    barrier.wait()
+    try:
+        with run_experiment(design, path, worker=fake_outcome):
+            results.put("ran")
+    except StoreError as exc:
+        results.put("refused" if "in use" in str(exc) else f"other: {exc}")
+    except Exception as exc:  # noqa: BLE001 - the failure this test looks for
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_two_processes_creating_one_store_never_collide(tmp_path):
+    ctx = mp.get_context("fork")
+    for trial in range(20):
+        path = tmp_path / f"race{trial}.sqlite"
+        barrier, results = ctx.Barrier(2), ctx.Queue()
+        procs = [ctx.Process(target=_race, args=(path, barrier, results)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        outcomes = sorted(results.get(timeout=10) for _ in procs)
+        assert outcomes in (["ran", "ran"], ["ran", "refused"]), outcomes
+        with Store(path, readonly=True) as store:
+            assert store.counts() == {"done": 6}
+            assert store.runs_frame().attempts.tolist() == [1] * 6
+
+
+def test_a_second_compare_on_the_same_folder_is_refused_cleanly(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "directive27", "--reps", "2", *FAST,
+                 "--out", str(out)]) == 0
+    with Store(out / "experiment.sqlite"):  # as if another compare were running
+        assert main(["compare", "baseline", "directive27", "--reps", "2", *FAST,
+                     "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "is in use by coopsim process" in err and "Traceback" not in err
+
+
+# ---- 7: corrupt stores ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def good_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("good") / "x.sqlite"
+    run_experiment(tiny_design(reps=20), path, worker=fake_outcome).close()
+    return path
+
+
+def _foreign_sqlite(path):
+    path.unlink()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (x)")
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda p: p.write_bytes(b""), r"is empty \(0 bytes\), so it is not a coopsim store"),
+    (lambda p: p.write_bytes(b"garbage " * 1000), "is not a readable coopsim store"),
+    (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+     "(is damaged|is not a readable coopsim store)"),
+    (_foreign_sqlite, "is an SQLite file but not a coopsim store"),
+])
+def test_a_damaged_store_is_refused_and_left_as_it_is(tmp_path, good_store, damage,
+                                                     message):
+    path = tmp_path / "x.sqlite"
+    shutil.copy(good_store, path)
+    damage(path)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=message):
+        run_experiment(tiny_design(reps=20), path, worker=fake_outcome)
+    assert path.read_bytes() == before
+
+
+def test_the_cli_reports_a_damaged_store_without_a_traceback(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / MARKER).write_text(json.dumps({"kind": "compare"}))
+    (out / "experiment.sqlite").write_bytes(b"\x00" * 4096)
+    assert main(["compare", "baseline", "directive27", "--reps", "2", *FAST,
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "experiment.sqlite is not a readable coopsim store" in err
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_rolls_the_run_back_and_keeps_the_others(tmp_path):
+    design = tiny_design(reps=4)
+    with run_experiment(design, tmp_path / "x.sqlite", worker=StopAfter(1_000)) as store:
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
+        big = fake_outcome(design.runs()[0])
+        big["yearly"] = [{"year": 2018 + i, "x": "y" * 5000} for i in range(50)]
+        with pytest.raises(StoreError, match="cannot write to .*x.sqlite .*full.* the runs "
+                                             "stored so far are intact"):
+            store.record_success(design.runs()[0], big)
+        assert store.counts() == {"done": 8}
+        assert len(store.yearly_frame()) == 8  # run 0 keeps its one earlier row
+
+
+# ---- 8: outputs written whole, into their own folder -------------------------------------
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = atomic_write(tmp_path / "t.csv", "old,complete\n")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, pd.DataFrame({"new": range(1000)}))
+    assert target.read_text() == "old,complete\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # no temporary file left
+
+
+def test_compare_and_sweep_write_no_file_in_place(tmp_path, monkeypatch):
+    """Every table and figure goes through a temporary file (none is written in place)."""
+    import matplotlib.figure
+
+    real_csv, real_fig = pd.DataFrame.to_csv, matplotlib.figure.Figure.savefig
+
+    def to_csv(self, path_or_buf=None, *args, **kwargs):
+        assert path_or_buf is None, f"a table written in place: {path_or_buf}"
+        return real_csv(self, None, *args, **kwargs)
+
+    def savefig(self, fname, *args, **kwargs):
+        assert not isinstance(fname, str | os.PathLike), f"a figure written in place: {fname}"
+        return real_fig(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    assert main(["compare", "baseline", "only_consolidation", "--reps", "2", *FAST,
+                 "--out", str(tmp_path / "cmp")]) == 0
+    assert main(["sensitivity", "--param", "credit_access=0,0.3", "--n", "2", "--reps", "1",
+                 *FAST, "--out", str(tmp_path / "sens")]) == 0
+    assert main(["run", "--years", "1", "--scale", "0.02", "--quiet",
+                 "--out", str(tmp_path / "run")]) == 0
+
+
+def test_run_refuses_a_folder_holding_another_commands_output(tmp_path, capsys):
+    import tomli_w
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(tomli_w.dumps({"sweep": {"design": "explicit", "years": 1},
+                                   "points": [{"credit_access": 0.1}], "fixed": TINY}))
+    out = tmp_path / "sw"
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial",
+                 "--quiet"]) == 0
+    before = (out / "yearly.csv").read_bytes()
+    assert main(["run", "--years", "1", "--scale", "0.02", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "holds the output of `coopsim sweep`" in err and "Traceback" not in err
+    assert (out / "yearly.csv").read_bytes() == before
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my own file")
+    assert main(["run", "--years", "1", "--scale", "0.02", "--quiet", "--out", str(mine)]) == 2
+    assert "holds no coopsim output" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_runs_failed_and_refused_errors_are_coopsim_errors():
+    assert issubclass(StoreError, RefusedError) and not issubclass(RunsFailedError,
+                                                                   RefusedError)
