@@ -6,7 +6,7 @@ divided evenly over two processes by hand, and the store adds under 5% to the to
 
     python benchmarks/bench_engine.py [--runs 200] [--scale 0.1] [--years 10]
 
-Method: (1) "by hand": two forked processes each call ``coopsim.runner.run`` on half
+Method: (1) "by hand": two forked processes each call ``coopsim.policy.runner.run`` on half
 of the run specs and discard the results; (2) "engine": ``run_experiment`` with a
 two-process ``ProcessExecutor`` into a fresh SQLite store, timing the store writes in
 the driving process. Both use the same specs (seeds from one master seed). Ratios are
@@ -28,7 +28,7 @@ from coopsim.experiment.store import Store
 
 
 def _by_hand(specs) -> None:
-    from coopsim.runner import run
+    from coopsim.policy.runner import run
 
     for s in specs:
         run(s.scenario, s.overrides_dict, seed=s.seed, years=s.years)

@@ -205,7 +205,7 @@ def _git_state() -> dict[str, Any]:
 
 # ---- workers (run in fresh processes) --------------------------------------------------
 class _PhaseClock:
-    """Stands in for the ``time`` module inside coopsim.model during a phase worker.
+    """Stands in for the ``time`` module inside coopsim.model.coop_model during a phase worker.
 
     Each ``perf_counter()`` call (the phase boundaries of ``CoopModel.step``) also
     records the process's peak RSS so far and, under tracemalloc, the traced memory and
@@ -261,7 +261,7 @@ def _attribute(marks: list[tuple[float, int, int, int]], steps: int, timings: di
 def phase_worker(seed: int, years: int, scale: float, trace: bool) -> dict[str, Any]:
     """Build and step a CoopModel; report timings, throughput and memory by phase."""
     t_start = time.perf_counter()
-    import coopsim.model as cm
+    import coopsim.model.coop_model as cm
 
     t_imported = time.perf_counter()
     rss_imports = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

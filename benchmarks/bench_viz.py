@@ -17,7 +17,7 @@ import time
 import solara
 from mesa.visualization.utils import force_update
 
-from coopsim import app
+from coopsim.presentation import app
 
 
 def main() -> None:

@@ -6,12 +6,12 @@ This module holds the comparison behind the "vectorised vs per-agent" figure of
 * :func:`build_frozen_world` builds a real ``CoopModel`` (default province, its initial
   cooperatives and members), keeps its first ``n`` households and freezes the
   cooperatives' monthly terms (open, price, capacity, input saving, benefit rate, best
-  cooperative per cell) as one :class:`coopsim.households.CoopArrays`. It also draws one
+  cooperative per cell) as one :class:`coopsim.model.households.CoopArrays`. It also draws one
   spot-price path (the model's mean-reverting log walk) shared by both sides.
   Cooperatives do no accounting: the comparison isolates the household rules.
-* :func:`run_vectorised` steps the real ``coopsim.households.sell_month`` and
+* :func:`run_vectorised` steps the real ``coopsim.model.households.sell_month`` and
   ``update_membership`` on a copy of the ``HouseholdStore`` and applies the moves with
-  the real ``coopsim.membership.leave`` / ``join``.
+  the real ``coopsim.model.membership.leave`` / ``join``.
 * :class:`PerAgentModel` is a plain, synchronous Mesa model of the SAME rules in which
   every household is a :class:`HouseholdAgent` (a ``mesa.Agent`` with scalar
   attributes). The month is split into passes over all agents, because the rules need
@@ -37,11 +37,16 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from coopsim import membership
-from coopsim.households import CoopArrays, HouseholdStore, sell_month, update_membership
-from coopsim.model import CoopModel
-from coopsim.params import Params
-from coopsim.province import load_province
+from coopsim.model import membership
+from coopsim.model.coop_model import CoopModel
+from coopsim.model.households import (
+    CoopArrays,
+    HouseholdStore,
+    sell_month,
+    update_membership,
+)
+from coopsim.world.params import Params
+from coopsim.world.province import load_province
 
 __all__ = ["AGGREGATES", "FrozenWorld", "HouseholdAgent", "PerAgentModel", "aggregates",
            "build_frozen_world", "run_per_agent", "run_vectorised", "shared_draws_check",

@@ -3,12 +3,12 @@
 The reference case is Directive 27-CT/TU (2018) of Quang Binh province, Vietnam.
 """
 
-from coopsim.cooperative import Cooperative
-from coopsim.households import Household, HouseholdStore
-from coopsim.model import CoopModel
-from coopsim.params import ParameterError, Params, param_specs
-from coopsim.province import Province, ProvinceError, load_province, save_province
-from coopsim.scoring import CoopClass, CoopRecord, score
+from coopsim.model.coop_model import CoopModel
+from coopsim.model.cooperative import Cooperative
+from coopsim.model.households import Household, HouseholdStore
+from coopsim.model.scoring import CoopClass, CoopRecord, score
+from coopsim.world.params import ParameterError, Params, param_specs
+from coopsim.world.province import Province, ProvinceError, load_province, save_province
 
 __version__ = "0.1.0"
 

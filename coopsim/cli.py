@@ -20,13 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.errors import CoopsimError, RunsFailedError
-from coopsim.network import write_network
-from coopsim.outputs import check_folder
-from coopsim.params import ParameterError, Params, param_specs
-from coopsim.province import default_province, load_province, save_province
-from coopsim.runner import validate_run_args
-from coopsim.scenarios import load_scenario, shipped_scenarios
+from coopsim.core.errors import CoopsimError, RunsFailedError
+from coopsim.core.outputs import check_folder
+from coopsim.model.network import write_network
+from coopsim.policy.runner import validate_run_args
+from coopsim.policy.scenarios import load_scenario, shipped_scenarios
+from coopsim.world.params import ParameterError, Params, param_specs
+from coopsim.world.province import default_province, load_province, save_province
 
 __all__ = ["main"]
 
@@ -79,7 +79,7 @@ def _params_file(path: Path | None) -> dict[str, Any]:
     """Parameter values from a TOML file's ``[params]`` table (e.g. ``fitted_params.toml``)."""
     if path is None:
         return {}
-    from coopsim.tomlfile import read_toml
+    from coopsim.core.tomlfile import read_toml
 
     data = read_toml(path, "--params", ParameterError)
     if set(data) != {"params"} or not isinstance(data["params"], dict):
@@ -95,7 +95,7 @@ def _params_file(path: Path | None) -> dict[str, Any]:
 def _cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from coopsim.runner import run
+    from coopsim.policy.runner import run
 
     overrides = {**_params_file(args.params), **_parse_set(args.set)}
     if args.scale is not None:
@@ -171,9 +171,9 @@ def _experiment_checks(args: argparse.Namespace, design: Any, kind: str) -> Any:
     The executor's arguments, ``--retries``, the output folder and the size of the
     design are checked here, so a bad one stops the command before a store exists.
     """
+    from coopsim.core.outputs import check_folder
     from coopsim.experiment.engine import MAX_RETRIES
     from coopsim.experiment.executors import make_executor
-    from coopsim.outputs import check_folder
 
     executor = make_executor(args.executor, args.workers, args.scheduler)
     if not 0 <= args.retries <= MAX_RETRIES:
@@ -347,7 +347,7 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         print("coopsim: error: the interactive page needs the viz extra: "
               "pip install 'coopsim[viz]'", file=sys.stderr)
         return 2
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).with_name("presentation") / "app.py"
     env = {**os.environ, "COOPSIM_VIZ_SCALE": str(args.scale)}
     cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
            "--port", str(args.port), "--production"]

@@ -20,8 +20,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from coopsim.experiment.designs import replication_seeds  # noqa: E402
-from coopsim.plots import plot_class_shares  # noqa: E402
-from coopsim.runner import run  # noqa: E402
+from coopsim.policy.runner import run  # noqa: E402
+from coopsim.presentation.plots import plot_class_shares  # noqa: E402
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from coopsim.experiment.compare import compare  # noqa: E402
 from coopsim.experiment.executors import ProcessExecutor  # noqa: E402
-from coopsim.scenarios import load_scenario, save_scenario  # noqa: E402
+from coopsim.policy.scenarios import load_scenario, save_scenario  # noqa: E402
 
 
 def rule_scenarios(folder: Path) -> list[str]:

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from coopsim.experiment.compare import compare  # noqa: E402
 from coopsim.experiment.executors import ProcessExecutor  # noqa: E402
-from coopsim.levers import LEVERS  # noqa: E402
+from coopsim.policy.levers import LEVERS  # noqa: E402
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 Runs the shipped calibration spec (coopsim/data/calibration_quang_binh.toml: targets,
 priors, APMC settings, seed) on the experiment engine into ``--out`` (resumable: run
 it again to continue), then compares the fitted values with the shipped record
-(coopsim/data/calibration_record.json), from which ``coopsim.params`` takes the
+(coopsim/data/calibration_record.json), from which ``coopsim.world.params`` takes the
 defaults of the calibrated parameters.
 
     python scripts/calibrate_defaults.py                 # reproduce and compare

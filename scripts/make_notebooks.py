@@ -64,9 +64,9 @@ NB01 = [
     import pandas as pd
 
     from coopsim import CoopModel
-    from coopsim.plots import plot_class_shares
-    from coopsim.runner import run
-    from coopsim.scoring import CLASS_THRESHOLDS
+    from coopsim.presentation.plots import plot_class_shares
+    from coopsim.policy.runner import run
+    from coopsim.model.scoring import CLASS_THRESHOLDS
 
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 20)
@@ -277,8 +277,9 @@ NB02 = [
     from coopsim.experiment import ProcessExecutor
     from coopsim.experiment.compare import compare
     from coopsim.experiment.stats import ensemble_summary, paired_difference, replications_needed
-    from coopsim.plots import plot_cost_effectiveness, plot_final_comparison, plot_scenario_bands
-    from coopsim.scenarios import load_scenario
+    from coopsim.presentation.plots import (plot_cost_effectiveness, plot_final_comparison,
+                                            plot_scenario_bands)
+    from coopsim.policy.scenarios import load_scenario
 
     pd.set_option("display.width", 140)
     pd.set_option("display.max_colwidth", 70)
@@ -429,9 +430,9 @@ NB03 = [
     import pandas as pd
 
     from coopsim import CoopModel
-    from coopsim.network import business_node, network_metrics, write_network
-    from coopsim.plots import plot_network
-    from coopsim.runner import run
+    from coopsim.model.network import business_node, network_metrics, write_network
+    from coopsim.presentation.plots import plot_network
+    from coopsim.policy.runner import run
 
     pd.set_option("display.width", 140)
     tmp = tempfile.TemporaryDirectory(prefix="coopsim-03-")
@@ -681,8 +682,8 @@ NB04 = [
     from coopsim.experiment import ProcessExecutor
     from coopsim.experiment.sensitivity import plot_indices
     from coopsim.experiment.sweep import run_sensitivity, sensitivity_design
-    from coopsim.params import param_specs
-    from coopsim.runner import run
+    from coopsim.world.params import param_specs
+    from coopsim.policy.runner import run
 
     pd.set_option("display.width", 140)
     pd.set_option("display.max_colwidth", 80)
@@ -771,7 +772,7 @@ NB04 = [
     """),
     code(r'''
     from coopsim.calibration import load_spec, load_targets
-    from coopsim.params import CALIBRATION
+    from coopsim.world.params import CALIBRATION
 
     record = CALIBRATION
     print(f"method: {record['method']}")
@@ -849,9 +850,9 @@ NB05 = [
     import pandas as pd
     import tomli_w
 
-    from coopsim.plots import plot_class_shares
-    from coopsim.province import ProvinceError, default_province, load_province, save_province
-    from coopsim.runner import run
+    from coopsim.presentation.plots import plot_class_shares
+    from coopsim.world.province import ProvinceError, default_province, load_province, save_province
+    from coopsim.policy.runner import run
 
     pd.set_option("display.width", 140)
     tmp = tempfile.TemporaryDirectory(prefix="coopsim-05-")

@@ -7,8 +7,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from coopsim.plots import plot_class_shares  # noqa: E402
-from coopsim.runner import run  # noqa: E402
+from coopsim.policy.runner import run  # noqa: E402
+from coopsim.presentation.plots import plot_class_shares  # noqa: E402
 
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/figures/class_shares.png")

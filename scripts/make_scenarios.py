@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coopsim.scenarios import Scenario, load_scenario, save_scenario  # noqa: E402
+from coopsim.policy.scenarios import Scenario, load_scenario, save_scenario  # noqa: E402
 
-FOLDER = Path(__file__).resolve().parents[1] / "coopsim" / "scenarios"
+FOLDER = Path(__file__).resolve().parents[1] / "coopsim" / "policy" / "scenarios"
 
 
 def derived() -> dict[str, Scenario]:

@@ -10,7 +10,7 @@ import json
 import math
 from pathlib import Path
 
-from coopsim.runner import run
+from coopsim.policy.runner import run
 
 GOLDEN = Path(__file__).parent / "data" / "golden_baseline.json"
 SETTINGS = {"overrides": {"scale": 0.1}, "seed": 2018, "years": 4}

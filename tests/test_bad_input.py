@@ -13,8 +13,8 @@ import pytest
 import tomli_w
 
 from coopsim.cli import main
-from coopsim.province import default_province
-from coopsim.scenarios import load_scenario
+from coopsim.policy.scenarios import load_scenario
+from coopsim.world.province import default_province
 
 FAST = ["--scale", "0.02", "--years", "1", "--quiet"]
 
@@ -214,7 +214,8 @@ def test_bad_options(tmp_path, capsys, args, message):
 
 CALIBRATIONS = [
     ('calibration = 7\n', r"calibration: must be a table, got 7"),
-    ('[prior]\nhandling_turnover = [nan, 0.1]\n', r"prior\.handling_turnover: must be \[low, high\]"),
+    ('[prior]\nhandling_turnover = [nan, 0.1]\n',
+     r"prior\.handling_turnover: must be \[low, high\]"),
     ('[calibration]\nparticles = 1000000000\n[prior]\nhandling_turnover = [0.02, 0.1]\n',
      r"calibration\.particles: must be an integer >= 4 and <= 100,000"),
     ('[calibration]\nalpha = nan\n[prior]\nhandling_turnover = [0.02, 0.1]\n',

@@ -25,8 +25,8 @@ from coopsim.calibration.apmc import Prior, weighted_quantile
 from coopsim.calibration.report import fit_report, target_values
 from coopsim.experiment import ProcessExecutor, SerialExecutor, Store
 from coopsim.experiment.designs import replication_seeds
-from coopsim.params import ParameterError
-from coopsim.runner import run
+from coopsim.policy.runner import run
+from coopsim.world.params import ParameterError
 
 GOOD_TARGET = """
 [[target]]
@@ -164,7 +164,7 @@ def test_figure_errors_name_the_problem(small_run):
 def test_run_releases_its_model(monkeypatch):
     import weakref
 
-    from coopsim import runner
+    from coopsim.policy import runner
 
     made = []
 
@@ -407,7 +407,7 @@ def test_cli_calibrate_runs_and_refuses_to_overwrite(tmp_path):
 
 # ---- the shipped defaults are the calibrated ones -------------------------------------
 def test_shipped_defaults_are_the_recorded_calibration():
-    from coopsim.params import CALIBRATION, param_specs
+    from coopsim.world.params import CALIBRATION, param_specs
 
     spec, specs = load_spec(), param_specs()
     assert set(CALIBRATION["fitted"]) == set(spec.prior)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from coopsim.cli import main
-from coopsim.province import default_province, load_province
+from coopsim.world.province import default_province, load_province
 
 FAST = ["--scale", "0.03", "--quiet"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from coopsim.contracts import (
+from coopsim.model.contracts import (
     ACTIVE,
     BREACHED_BY_BUSINESS,
     BREACHED_BY_COOP,

@@ -6,7 +6,7 @@ import numpy as np
 from mesa.batchrunner import batch_run
 
 from coopsim import CoopModel
-from coopsim.runner import run
+from coopsim.policy.runner import run
 
 SMALL = {"scale": 0.05}
 

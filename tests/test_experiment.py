@@ -21,7 +21,7 @@ from coopsim.experiment.designs import (
 from coopsim.experiment.engine import run_experiment
 from coopsim.experiment.executors import DaskExecutor, ProcessExecutor, SerialExecutor
 from coopsim.experiment.store import Store, StoreError
-from coopsim.params import ParameterError
+from coopsim.world.params import ParameterError
 
 TINY = {"scale": 0.02}
 
@@ -124,7 +124,7 @@ def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path):
 
 
 def test_an_unknown_scenario_is_refused_before_any_run(tmp_path):
-    from coopsim.policy import PolicyError
+    from coopsim.policy.package import PolicyError
 
     design = scenario_comparison(["baseline", "no_such_scenario"], reps=2, master_seed=1,
                                  years=1, overrides=TINY)

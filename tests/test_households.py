@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from coopsim import Params
-from coopsim.households import CoopArrays, HouseholdStore, sell_month, update_membership
+from coopsim.model.households import (
+    CoopArrays,
+    HouseholdStore,
+    sell_month,
+    update_membership,
+)
 
 EXACT = Params(output_noise=0.0, offer_dispersion=0.0, membership_fee=0.0,
                service_fee_rate=0.0)

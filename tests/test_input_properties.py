@@ -3,7 +3,7 @@
 Hypothesis mutates valid province, scenario and sweep files (a value replaced by any
 TOML value, NaN and infinity included; a key deleted or added; a table replaced by a
 value) and writes random bytes, and feeds each file to its loader. Every file must be
-either accepted or refused with an :class:`~coopsim.errors.InputError`. An accepted
+either accepted or refused with an :class:`~coopsim.core.errors.InputError`. An accepted
 province must also build a model, and an accepted scenario must run through its first
 December (ratings and levers), so "accepted" means "usable".
 """
@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from coopsim import CoopModel
-from coopsim.errors import InputError
+from coopsim.core.errors import InputError
 from coopsim.experiment.sweep import design_from_spec, load_spec
-from coopsim.province import default_province, load_province
-from coopsim.runner import run
-from coopsim.scenarios import load_scenario, shipped_scenarios
+from coopsim.policy.runner import run
+from coopsim.policy.scenarios import load_scenario, shipped_scenarios
+from coopsim.world.province import default_province, load_province
 
 #: examples per property (COOPSIM_HYPOTHESIS_EXAMPLES=1500 for a longer search)
 EXAMPLES = int(os.environ.get("COOPSIM_HYPOTHESIS_EXAMPLES", "150"))

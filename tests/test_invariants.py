@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE
+from coopsim.model.cooperative import ACTIVE, DISSOLVED, INACTIVE
 from tests.conftest import small_model
 
 SEEDS = [1, 2, 3]

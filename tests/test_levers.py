@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from coopsim import CoopModel
-from coopsim.cooperative import ACTIVE
-from coopsim.levers import LEVERS
-from coopsim.runner import run
-from coopsim.scenarios import Scenario, load_scenario
+from coopsim.model.cooperative import ACTIVE
+from coopsim.policy.levers import LEVERS
+from coopsim.policy.runner import run
+from coopsim.policy.scenarios import Scenario, load_scenario
 
 SEEDS = (1, 2, 3)
 SMALL = {"scale": 0.1}

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from coopsim import CoopModel
-from coopsim.plots import plot_class_shares
-from coopsim.runner import run
+from coopsim.policy.runner import run
+from coopsim.presentation.plots import plot_class_shares
 
 PROXY = {"good": 0.23, "fair": 0.336, "average": 0.274, "weak": 0.16}  # facts: nongthon.vn
 

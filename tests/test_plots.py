@@ -8,9 +8,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from coopsim import plots  # noqa: E402
 from coopsim.experiment.stats import ensemble_summary  # noqa: E402
-from coopsim.runner import run  # noqa: E402
+from coopsim.policy.runner import run  # noqa: E402
+from coopsim.presentation import plots  # noqa: E402
 
 
 @pytest.fixture(scope="module")

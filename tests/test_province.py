@@ -5,8 +5,8 @@ import pytest
 import tomli_w
 
 from coopsim import ProvinceError, load_province, save_province
-from coopsim.province import default_province
-from coopsim.runner import run
+from coopsim.policy.runner import run
+from coopsim.world.province import default_province
 
 
 def test_default_province_matches_the_facts_sheet_figures():

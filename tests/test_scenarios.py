@@ -8,9 +8,9 @@ import pytest
 import tomli_w
 
 from coopsim.cli import main
-from coopsim.policy import PolicyError
-from coopsim.runner import run
-from coopsim.scenarios import load_scenario, save_scenario, shipped_scenarios
+from coopsim.policy.package import PolicyError
+from coopsim.policy.runner import run
+from coopsim.policy.scenarios import load_scenario, save_scenario, shipped_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Tests for coopsim.scoring (annual classification of cooperatives)."""
+"""Tests for coopsim.model.scoring (annual classification of cooperatives)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from coopsim.scoring import (
+from coopsim.model.scoring import (
     CIRCULAR_01_FIRST_YEAR,
     CLASS_THRESHOLDS,
     CoopClass,

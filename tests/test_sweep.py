@@ -6,7 +6,7 @@ import tomli_w
 
 from coopsim.cli import main
 from coopsim.experiment.sweep import design_from_spec
-from coopsim.params import ParameterError
+from coopsim.world.params import ParameterError
 
 SPEC = {"sweep": {"design": "lhs", "reps": 2, "years": 1, "seed": 3, "n": 3},
         "bounds": {"credit_access": [0.0, 0.4], "exit_patience": [3, 9]},

@@ -6,12 +6,12 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from coopsim.brands import assess_stars
-from coopsim.contracts import ACTIVE
-from coopsim.cooperative import ACTIVE as COOP_ACTIVE
-from coopsim.network import build_network, network_metrics, write_network
-from coopsim.province import default_province
-from coopsim.runner import run
+from coopsim.model.brands import assess_stars
+from coopsim.model.contracts import ACTIVE
+from coopsim.model.cooperative import ACTIVE as COOP_ACTIVE
+from coopsim.model.network import build_network, network_metrics, write_network
+from coopsim.policy.runner import run
+from coopsim.world.province import default_province
 from tests.conftest import small_model
 
 
@@ -127,7 +127,7 @@ def test_brands_and_stars_raise_the_price_and_free_riding_costs_reputation():
     p = model.params
     assert coop.markup == pytest.approx(base + p.brand_premium + 4 * p.star_premium)
     coop.competence = 0.0  # no traceability: an incident is certain at free_riding 1
-    from coopsim.brands import _free_riding
+    from coopsim.model.brands import _free_riding
 
     _free_riding(model, coop)
     assert coop.brand_reputation == pytest.approx(0.5) and coop.ocop_stars == 3
@@ -149,7 +149,7 @@ def test_network_figure_renders():
     import matplotlib
 
     matplotlib.use("Agg")
-    from coopsim.plots import plot_network
+    from coopsim.presentation.plots import plot_network
 
     model = small_model(seed=5, scale=0.15, linkage_promotion=0.6)
     for _ in range(24):
@@ -163,7 +163,7 @@ def test_network_figure_renders():
 
 
 def test_link_metrics_agree_with_networkx():
-    from coopsim.network import link_metrics
+    from coopsim.model.network import link_metrics
 
     model = small_model(seed=6, scale=0.2, linkage_promotion=1.0)
     for _ in range(18):

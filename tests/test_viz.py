@@ -14,9 +14,9 @@ import pytest
 solara = pytest.importorskip("solara", reason="the viz extra (solara) is not installed")
 import ipywidgets  # noqa: E402  (installed with solara)
 
-from coopsim import app  # noqa: E402
-from coopsim.levers import LEVERS  # noqa: E402
-from coopsim.params import param_specs  # noqa: E402
+from coopsim.policy.levers import LEVERS  # noqa: E402
+from coopsim.presentation import app  # noqa: E402
+from coopsim.world.params import param_specs  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

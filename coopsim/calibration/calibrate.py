@@ -33,8 +33,8 @@ from coopsim.calibration.report import (
     report_markdown,
 )
 from coopsim.calibration.spec import CalibrationSpec
+from coopsim.core.outputs import atomic_write, claim_folder
 from coopsim.experiment.executors import KeepOpen, SerialExecutor
-from coopsim.outputs import atomic_write, claim_folder
 
 __all__ = ["METHOD", "CalibrationResult", "calibrate"]
 

@@ -1,6 +1,6 @@
 """The figures a calibration target can name, measured on one run.
 
-Each figure is a function of a run's tables (:class:`~coopsim.runner.RunResult`) and a
+Each figure is a function of a run's tables (:class:`~coopsim.policy.runner.RunResult`) and a
 calendar year, declared once in :data:`FIGURES` with its unit and definition. Counts
 of cooperatives are divided by the run's ``scale`` so they read as whole-province
 figures; shares and means need no scaling. :class:`Measures` bundles the figures a

@@ -39,11 +39,11 @@ from coopsim.calibration.apmc import (
 )
 from coopsim.calibration.figures import Measures
 from coopsim.calibration.spec import CalibrationSpec
-from coopsim.errors import RunsFailedError
+from coopsim.core.errors import RunsFailedError
 from coopsim.experiment.designs import Design, RunSpec, replication_seeds
 from coopsim.experiment.engine import execute, run_experiment
 from coopsim.experiment.store import Store
-from coopsim.province import default_province
+from coopsim.world.province import default_province
 
 __all__ = ["CalibrationError", "Fit", "check_runs", "fit", "fitted_point", "run_years",
            "stored_figures"]

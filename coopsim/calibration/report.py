@@ -149,7 +149,7 @@ def _table(frame: pd.DataFrame) -> str:
 def plot_report(spec: CalibrationSpec, report: pd.DataFrame, fitted: pd.DataFrame,
                 title: str | None = None) -> Figure:
     """The fit picture: each target's range against its figure over the fitted runs."""
-    from coopsim.plots import plot_fit
+    from coopsim.presentation.plots import plot_fit
 
     labels = [f"{r.figure} {r.year} ({r.scenario})" for r in report.itertuples()]
     keys = [f"{r.figure}@{r.year}" for r in report.itertuples()]

@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from coopsim.calibration.targets import Target, TargetSet, load_targets
-from coopsim.checks import expect_table, number_problem
-from coopsim.params import ParameterError, Params, param_specs
-from coopsim.tomlfile import read_toml
+from coopsim.core.checks import expect_table, number_problem
+from coopsim.core.tomlfile import read_toml
+from coopsim.world.params import ParameterError, Params, param_specs
 
 __all__ = ["CalibrationSpec", "default_spec_path", "load_spec"]
 
@@ -135,8 +135,8 @@ def _check_settings(spec: CalibrationSpec) -> None:
 
 
 def _check_scenarios(spec: CalibrationSpec) -> None:
-    from coopsim.policy import PolicyError
-    from coopsim.scenarios import load_scenario
+    from coopsim.policy.package import PolicyError
+    from coopsim.policy.scenarios import load_scenario
 
     for t in spec.targets.targets:
         if t.use == "fit" and spec.scenario_of(t) != spec.scenario:

@@ -41,8 +41,8 @@ from typing import Any
 import pandas as pd
 
 from coopsim.calibration.figures import FIGURES, figure_key
-from coopsim.params import ParameterError
-from coopsim.tomlfile import read_toml
+from coopsim.core.tomlfile import read_toml
+from coopsim.world.params import ParameterError
 
 __all__ = ["USES", "Target", "TargetError", "TargetSet", "default_targets_path", "load_targets"]
 

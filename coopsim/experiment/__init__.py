@@ -4,7 +4,9 @@ What varies (:mod:`~coopsim.experiment.designs`), how runs execute
 (:mod:`~coopsim.experiment.executors`), where results go (:mod:`~coopsim.experiment.store`),
 the driver (:mod:`~coopsim.experiment.engine`), and analysis afterwards
 (:mod:`~coopsim.experiment.stats`, :mod:`~coopsim.experiment.sensitivity`,
-:mod:`~coopsim.experiment.compare`).
+:mod:`~coopsim.experiment.compare`). May import the policy, model, world and core layers
+(and the presentation layer's plot functions only inside the functions that write
+figures, which the command line calls).
 """
 
 from coopsim.experiment.designs import (

@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopsim.errors import RunsFailedError
+from coopsim.core.errors import RunsFailedError
+from coopsim.core.outputs import atomic_write, claim_folder
 from coopsim.experiment.designs import scenario_comparison
 from coopsim.experiment.engine import run_experiment
 from coopsim.experiment.inputs import read_inputs
 from coopsim.experiment.stats import ensemble_summary, paired_difference
-from coopsim.outputs import atomic_write, claim_folder
 
 __all__ = ["COMPARED", "Comparison", "common_reps", "compare", "summarise_comparison"]
 
@@ -133,7 +133,7 @@ def _write_outputs(out: Path, scenarios: Sequence[str], runs: pd.DataFrame,
                    differences: pd.DataFrame, failed: pd.DataFrame) -> dict[str, Path]:
     import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
 
-    from coopsim import plots
+    from coopsim.presentation import plots
 
     tables = {"runs_yearly": yearly, "runs": runs, "summary": summary,
               "differences": differences, "failed": failed}

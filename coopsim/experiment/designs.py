@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from coopsim.checks import expect_table, number_problem
-from coopsim.params import MAX_SEED, MAX_YEARS, ParameterError, Params, param_specs
+from coopsim.core.checks import expect_table, number_problem
+from coopsim.world.params import MAX_SEED, MAX_YEARS, ParameterError, Params, param_specs
 
 __all__ = ["MAX_REPS", "MAX_RUNS", "MAX_SAMPLES", "MAX_SEED", "MAX_YEARS", "Design", "RunSpec",
            "explicit", "full_factorial", "latin_hypercube", "replication_seeds",

@@ -1,7 +1,7 @@
 """Running an experiment: the worker function and the resumable driver loop.
 
 :func:`execute` is the picklable worker: it runs one :class:`RunSpec` through
-:func:`coopsim.runner.run` and returns plain data (it never raises; an error comes
+:func:`coopsim.policy.runner.run` and returns plain data (it never raises; an error comes
 back as its traceback). :func:`run_experiment` reads the design's input files, records
 the design and their digests in the store, runs what is not done yet on an executor,
 writes each result as it arrives, and retries failed runs up to a limit. Running it
@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopsim.checks import number_problem
+from coopsim.core.checks import number_problem
 from coopsim.experiment.designs import Design, RunSpec
 from coopsim.experiment.executors import SerialExecutor
 from coopsim.experiment.inputs import Inputs, read_inputs
 from coopsim.experiment.store import Store
-from coopsim.params import ParameterError
+from coopsim.world.params import ParameterError
 
 __all__ = ["MAX_RETRIES", "SUMMARY_FIGURES", "execute", "run_experiment", "summarise"]
 
@@ -65,17 +65,17 @@ def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = 
 
     The scenario and province come from the content the spec carries (filled in by
     :func:`run_experiment`), so the worker reads no file; a spec without content (made
-    by hand) names a shipped scenario or a file as :func:`coopsim.runner.run` takes it.
+    by hand) names a shipped scenario or a file as :func:`coopsim.policy.runner.run` takes it.
 
     Args:
         spec: the run.
         measures: optional picklable callable of the run's
-            :class:`~coopsim.runner.RunResult` whose figures join the summary (the
+            :class:`~coopsim.policy.runner.RunResult` whose figures join the summary (the
             calibration's target figures, which need more than the yearly rows).
     """
-    from coopsim.province import province_from_dict
-    from coopsim.runner import run
-    from coopsim.scenarios import scenario_from_dict
+    from coopsim.policy.runner import run
+    from coopsim.policy.scenarios import scenario_from_dict
+    from coopsim.world.province import province_from_dict
 
     t0 = time.perf_counter()
     try:

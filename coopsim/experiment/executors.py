@@ -19,7 +19,7 @@ worker raised, its process died, or the cluster lost it.
   or a local cluster the executor starts (and stops) itself. Task keys are unique to
   one :meth:`map` call, so experiments sharing a scheduler never share results.
 
-Constructors only check their arguments (:class:`~coopsim.params.ParameterError`);
+Constructors only check their arguments (:class:`~coopsim.world.params.ParameterError`);
 nothing starts until the executor is entered.
 """
 
@@ -36,9 +36,9 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from coopsim.checks import number_problem
+from coopsim.core.checks import number_problem
 from coopsim.experiment.designs import RunSpec
-from coopsim.params import ParameterError
+from coopsim.world.params import ParameterError
 
 __all__ = ["DaskExecutor", "KeepOpen", "ProcessExecutor", "SerialExecutor", "make_executor"]
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coopsim.codeinfo import code_digest
+from coopsim.core.codeinfo import code_digest
 from coopsim.experiment.designs import Design, RunSpec
-from coopsim.province import load_province
-from coopsim.scenarios import load_scenario, shipped_scenarios
+from coopsim.policy.scenarios import load_scenario, shipped_scenarios
+from coopsim.world.province import load_province
 
 __all__ = ["Inputs", "changes", "read_inputs"]
 
@@ -43,7 +43,7 @@ class Inputs:
         scenarios: per scenario reference of the design, ``{"origin", "sha256"}``
             (origin: ``shipped scenario NAME`` or the file's absolute path).
         province: ``{"origin", "sha256"}`` of the province.
-        code: :func:`~coopsim.codeinfo.code_digest` of the driver's coopsim.
+        code: :func:`~coopsim.core.codeinfo.code_digest` of the driver's coopsim.
         data: the canonical JSON content of each scenario (by reference) and of the
             province (key ``""``), as shipped to the workers.
     """

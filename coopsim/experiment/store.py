@@ -36,9 +36,9 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.errors import RefusedError
+from coopsim.core.errors import RefusedError
+from coopsim.core.outputs import atomic_write
 from coopsim.experiment.designs import Design, RunSpec
-from coopsim.outputs import atomic_write
 
 __all__ = ["Store", "StoreError"]
 

@@ -32,17 +32,17 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.checks import expect_table, number_problem
-from coopsim.errors import RunsFailedError
+from coopsim.core.checks import expect_table, number_problem
+from coopsim.core.errors import RunsFailedError
+from coopsim.core.outputs import atomic_write, claim_folder
+from coopsim.core.tomlfile import read_toml
 from coopsim.experiment import designs, sensitivity
 from coopsim.experiment.designs import MAX_REPS, MAX_SAMPLES, MAX_SEED, MAX_YEARS, Design
 from coopsim.experiment.engine import run_experiment
 from coopsim.experiment.inputs import read_inputs
 from coopsim.experiment.stats import ensemble_summary
 from coopsim.experiment.store import Store
-from coopsim.outputs import atomic_write, claim_folder
-from coopsim.params import ParameterError
-from coopsim.tomlfile import read_toml
+from coopsim.world.params import ParameterError
 
 __all__ = ["OUTPUTS", "SweepResult", "design_from_spec", "load_spec", "run_sensitivity",
            "run_sweep", "sensitivity_design"]

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coopsim import membership
-from coopsim.business import Business
-from coopsim.cooperative import ACTIVE, INACTIVE
-from coopsim.households import NO_COOP
-from coopsim.scoring import CoopClass
+from coopsim.model import membership
+from coopsim.model.business import Business
+from coopsim.model.cooperative import ACTIVE, INACTIVE
+from coopsim.model.households import NO_COOP
+from coopsim.model.scoring import CoopClass
 
 if TYPE_CHECKING:
-    from coopsim.model import CoopModel
+    from coopsim.model.coop_model import CoopModel
 
 __all__ = ["CLASS_PROFILE", "create_businesses", "create_initial_coops", "draw_founders",
            "expected_revenue", "seed_contracts"]

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coopsim.cooperative import ACTIVE
-from coopsim.scoring import CoopClass
+from coopsim.model.cooperative import ACTIVE
+from coopsim.model.scoring import CoopClass
 
 if TYPE_CHECKING:
-    from coopsim.cooperative import Cooperative
-    from coopsim.model import CoopModel
+    from coopsim.model.coop_model import CoopModel
+    from coopsim.model.cooperative import Cooperative
 
 __all__ = ["assess_stars", "brand_year"]
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import tomli_w
 
-from coopsim.checks import number_problem
-from coopsim.errors import InputError
-from coopsim.tomlfile import read_toml
+from coopsim.core.checks import number_problem
+from coopsim.core.errors import InputError
+from coopsim.core.tomlfile import read_toml
 
 __all__ = [
     "BUSINESS_KINDS",

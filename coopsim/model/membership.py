@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from coopsim.accounts import World
-from coopsim.cooperative import MERGED, Cooperative
-from coopsim.households import NO_COOP, HouseholdStore
+from coopsim.model.accounts import World
+from coopsim.model.cooperative import MERGED, Cooperative
+from coopsim.model.households import NO_COOP, HouseholdStore
 
 __all__ = ["dissolve", "join", "leave", "merge", "pay_dividends"]
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import tomli_w
 
-from coopsim.checks import expect_table, number_problem
-from coopsim.levers import Lever, lever_from_dict
-from coopsim.params import ParameterError, Params, param_specs
-from coopsim.policy import Policy, PolicyError
-from coopsim.tomlfile import read_toml
+from coopsim.core.checks import expect_table, number_problem
+from coopsim.core.tomlfile import read_toml
+from coopsim.policy.levers import Lever, lever_from_dict
+from coopsim.policy.package import Policy, PolicyError
+from coopsim.world.params import ParameterError, Params, param_specs
 
 __all__ = ["Scenario", "load_scenario", "save_scenario", "shipped_scenarios"]
 
@@ -131,7 +131,7 @@ def scenario_from_dict(data: dict[str, Any], origin: str) -> Scenario:
 
 def shipped_scenarios() -> dict[str, Path]:
     """The scenario files that ship with coopsim, by name."""
-    folder = resources.files("coopsim.scenarios")
+    folder = resources.files("coopsim.policy.scenarios")
     return {Path(str(f)).stem: Path(str(f)) for f in folder.iterdir()
             if str(f).endswith(".toml")}
 

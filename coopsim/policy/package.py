@@ -1,6 +1,6 @@
 """Policy packages: levers on a schedule under a yearly budget.
 
-A :class:`Policy` bundles levers (:mod:`coopsim.levers`), each with a
+A :class:`Policy` bundles levers (:mod:`coopsim.policy.levers`), each with a
 :class:`Schedule` (start, end, intensity that may change over time) and a share of the
 package's yearly budget. The model calls the policy's hooks without importing this
 module (it only knows the hook names), so the model layer stays below the policy layer:
@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from coopsim.errors import InputError
+from coopsim.core.errors import InputError
 
 if TYPE_CHECKING:
-    from coopsim.levers import Lever
-    from coopsim.model import CoopModel
+    from coopsim.model.coop_model import CoopModel
+    from coopsim.policy.levers import Lever
 
 __all__ = ["Budget", "Policy", "PolicyError", "Schedule", "parse_month"]
 
@@ -224,7 +224,7 @@ class Policy:
 
 def _clip(base: Any, changes: dict[str, float]) -> dict[str, float]:
     """Keep changed parameters inside their declared ranges."""
-    from coopsim.params import param_specs
+    from coopsim.world.params import param_specs
 
     specs = param_specs()
     out = {}

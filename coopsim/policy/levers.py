@@ -1,7 +1,7 @@
 """The directive's measures as policy levers (Directive 27-CT/TU, tasks 1-8).
 
 Each lever is a small dataclass: its own parameters (declared with unit, range and
-meaning, validated on construction), a :class:`~coopsim.policy.Schedule` and a share of
+meaning, validated on construction), a :class:`~coopsim.policy.package.Schedule` and a share of
 the package budget. A lever acts through three hooks, all optional: it may shift model
 parameters for the month (:meth:`Lever.param_changes`), act each month
 (:meth:`Lever.on_month`) or act each December after the ratings
@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from coopsim.checks import number_problem
-from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE
-from coopsim.membership import dissolve, merge
-from coopsim.policy import PolicyError, Schedule, parse_month
-from coopsim.scoring import CoopClass
+from coopsim.core.checks import number_problem
+from coopsim.model.cooperative import ACTIVE, DISSOLVED, INACTIVE
+from coopsim.model.membership import dissolve, merge
+from coopsim.model.scoring import CoopClass
+from coopsim.policy.package import PolicyError, Schedule, parse_month
 
 if TYPE_CHECKING:
-    from coopsim.cooperative import Cooperative
-    from coopsim.model import CoopModel
-    from coopsim.params import Params
-    from coopsim.policy import Policy
+    from coopsim.model.coop_model import CoopModel
+    from coopsim.model.cooperative import Cooperative
+    from coopsim.policy.package import Policy
+    from coopsim.world.params import Params
 
 __all__ = ["LEVERS", "Lever", "lever_from_dict"]
 

@@ -1,6 +1,6 @@
 """Value-chain links: how contracts between cooperatives and businesses form, run and end.
 
-:class:`ValueChain` holds every :class:`~coopsim.contracts.Contract` of a run and the
+:class:`ValueChain` holds every :class:`~coopsim.model.contracts.Contract` of a run and the
 trust each side has in the other. Each month the model calls, in order:
 :meth:`~ValueChain.fulfil` (deliveries from what the cooperative bought from its
 members, payments, reneging), then after the agents' steps :meth:`~ValueChain.review`
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coopsim.contracts import (
+from coopsim.model.contracts import (
     ACTIVE,
     BREACHED_BY_BUSINESS,
     BREACHED_BY_COOP,
@@ -24,12 +24,12 @@ from coopsim.contracts import (
     FIXED,
     Contract,
 )
-from coopsim.scoring import CoopClass
+from coopsim.model.scoring import CoopClass
 
 if TYPE_CHECKING:
-    from coopsim.business import Business
-    from coopsim.cooperative import Cooperative
-    from coopsim.model import CoopModel
+    from coopsim.model.business import Business
+    from coopsim.model.coop_model import CoopModel
+    from coopsim.model.cooperative import Cooperative
 
 __all__ = ["ValueChain"]
 

@@ -56,7 +56,7 @@ def plot_network(graph, ax: Axes | None = None, title: str = "Value-chain networ
     keep the picture readable (the title says how many were).
 
     Args:
-        graph: a network from :func:`coopsim.network.build_network`.
+        graph: a network from :func:`coopsim.model.network.build_network`.
         ax: axes to draw on; a new figure is made when omitted.
         title: the axes title.
         seed: seed of the spring layout (the picture is reproducible).

@@ -21,30 +21,42 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from coopsim import brands, membership
-from coopsim.accounts import World
-from coopsim.business import Business
-from coopsim.contracts import BREACHED_BY_BUSINESS, BREACHED_BY_COOP, COMPLETED, ENDED_BY_EXIT
-from coopsim.cooperative import ACTIVE, DISSOLVED, INACTIVE, STATUSES, Cooperative, YearEnd
-from coopsim.households import (
+from coopsim.model import brands, membership
+from coopsim.model.accounts import World
+from coopsim.model.business import Business
+from coopsim.model.contracts import (
+    BREACHED_BY_BUSINESS,
+    BREACHED_BY_COOP,
+    COMPLETED,
+    ENDED_BY_EXIT,
+)
+from coopsim.model.cooperative import (
+    ACTIVE,
+    DISSOLVED,
+    INACTIVE,
+    STATUSES,
+    Cooperative,
+    YearEnd,
+)
+from coopsim.model.households import (
     CoopArrays,
     MonthSales,
     generate_households,
     sell_month,
     update_membership,
 )
-from coopsim.network import build_network, link_metrics
-from coopsim.params import Params
-from coopsim.province import Province, load_province
-from coopsim.scoring import CoopClass
-from coopsim.value_chain import ValueChain
-from coopsim.world_init import (
+from coopsim.model.network import build_network, link_metrics
+from coopsim.model.scoring import CoopClass
+from coopsim.model.value_chain import ValueChain
+from coopsim.model.world_init import (
     create_businesses,
     create_initial_coops,
     draw_founders,
     expected_revenue,
     seed_contracts,
 )
+from coopsim.world.params import Params
+from coopsim.world.province import Province, load_province
 
 __all__ = ["COOP_YEAR_COLUMNS", "CoopModel", "METRICS", "YEARLY_COLUMNS"]
 
@@ -88,15 +100,15 @@ class CoopModel(mesa.Model):
     """A province of households and cooperatives, stepped monthly from January 2018.
 
     Args:
-        province: a :class:`~coopsim.province.Province`, a path to a province file, or
+        province: a :class:`~coopsim.world.province.Province`, a path to a province file, or
             ``None`` for the embedded default (a Quang Binh-like province in 2018).
         seed: seed of the run (all randomness flows from ``self.rng``/``self.random``).
         rng: alternatively, a NumPy generator or seed-like (see :class:`mesa.Model`).
-        **params: overrides of :class:`~coopsim.params.Params` (unknown names raise
-            :class:`~coopsim.params.ParameterError` before anything is built).
+        **params: overrides of :class:`~coopsim.world.params.Params` (unknown names raise
+            :class:`~coopsim.world.params.ParameterError` before anything is built).
 
     Attributes:
-        households: the :class:`~coopsim.households.HouseholdStore`.
+        households: the :class:`~coopsim.model.households.HouseholdStore`.
         coops: every cooperative ever created, indexed by ``Cooperative.idx``.
         world: the outside world's account (markets, suppliers, banks, the state).
         metrics: this step's figures (what the DataCollector records).

@@ -1,7 +1,7 @@
 """The interactive page: a Mesa SolaraViz page for exploring a province and a scenario.
 
-Start it with ``coopsim viz`` (or ``solara run coopsim/app.py``). The controls come
-from the declared parameters (:func:`coopsim.params.param_specs`: range, default and
+Start it with ``coopsim viz`` (or ``solara run coopsim/presentation/app.py``). The controls come
+from the declared parameters (:func:`coopsim.world.params.param_specs`: range, default and
 unit) and from the scenario's levers (one intensity slider per lever of the chosen
 scenario), so there is no second list of defaults. The live components draw the class
 shares over time, the weak share against a target, the value-chain network, members
@@ -25,11 +25,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from coopsim import plots  # noqa: E402
-from coopsim.levers import LEVERS  # noqa: E402
-from coopsim.model import CoopModel  # noqa: E402
-from coopsim.params import param_specs  # noqa: E402
-from coopsim.scenarios import load_scenario, shipped_scenarios  # noqa: E402
+from coopsim.model.coop_model import CoopModel  # noqa: E402
+from coopsim.policy.levers import LEVERS  # noqa: E402
+from coopsim.policy.scenarios import load_scenario, shipped_scenarios  # noqa: E402
+from coopsim.presentation import plots  # noqa: E402
+from coopsim.world.params import param_specs  # noqa: E402
 
 __all__ = ["SLIDER_PARAMS", "ExploreModel", "model_params", "page"]
 

@@ -16,8 +16,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from coopsim.contracts import Contract
-from coopsim.outputs import atomic_write
+from coopsim.core.outputs import atomic_write
+from coopsim.model.contracts import Contract
 
 if TYPE_CHECKING:  # networkx is imported only when a graph is built (it is slow to import)
     import networkx as nx

@@ -14,7 +14,7 @@ from pathlib import Path
 
 __all__ = ["code_digest", "git_commit"]
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the coopsim package
 _SUFFIXES = (".py", ".toml", ".json", ".csv")
 
 

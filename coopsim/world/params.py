@@ -7,10 +7,10 @@ experiment engine and the interactive page all derive their lists from
 :func:`param_specs`; nothing else declares a default.
 
 World data (districts, products, the initial cooperative stock) is not here: it lives
-in the province file (:mod:`coopsim.province`).
+in the province file (:mod:`coopsim.world.province`).
 
 The scoring weights that the facts sheet did not give are declared in
-:class:`coopsim.scoring.ScoringWeights` (a leaf module) and inherited, so they are
+:class:`coopsim.world.scoring_weights.ScoringWeights` and inherited, so they are
 ordinary parameters too.
 """
 
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from coopsim.checks import number_problem
-from coopsim.errors import ParameterError
-from coopsim.scoring import ScoringWeights
+from coopsim.core.checks import number_problem
+from coopsim.core.errors import ParameterError
+from coopsim.world.scoring_weights import ScoringWeights
 
 __all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "ParamSpec", "ParameterError", "Params",
            "param_specs"]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coopsim.params import Params
-from coopsim.province import Province
+from coopsim.world.params import Params
+from coopsim.world.province import Province
 
 __all__ = ["CoopArrays", "Household", "HouseholdStore", "MonthSales", "generate_households",
            "kept_communes", "sell_month", "update_membership"]

@@ -4,7 +4,7 @@ A :class:`Cooperative` keeps its own books (m VND). Each month the model first a
 for the terms it offers members (:meth:`Cooperative.prepare_month`), households sell,
 and then :meth:`Cooperative.step` settles the month from the households' aggregate
 deliveries. In December :meth:`Cooperative.close_year` allocates profit to funds and
-dividends, builds the year's :class:`~coopsim.scoring.CoopRecord` and is rated.
+dividends, builds the year's :class:`~coopsim.model.scoring.CoopRecord` and is rated.
 
 Balance identity kept at all times::
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from coopsim.scoring import CoopClass, CoopRecord, Score, score
+from coopsim.model.scoring import CoopClass, CoopRecord, Score, score
 
 __all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "Cooperative", "YearEnd"]
 

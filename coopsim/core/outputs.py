@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from coopsim.errors import InputError, RefusedError
+from coopsim.core.errors import InputError, RefusedError
 
 __all__ = ["MARKER", "atomic_write", "check_folder", "claim_folder"]
 
