@@ -503,3 +503,19 @@ def test_run_refuses_a_folder_holding_another_commands_output(tmp_path, capsys):
 def test_runs_failed_and_refused_errors_are_coopsim_errors():
     assert issubclass(StoreError, RefusedError) and not issubclass(RunsFailedError,
                                                                    RefusedError)
+
+
+def test_the_engine_runs_what_run_runs():
+    """A run through the engine (content shipped in the spec) equals runner.run: the same
+    scenario with its levers in the file's order, the same province, the same bits."""
+    from coopsim.experiment.engine import execute
+    from coopsim.experiment.inputs import read_inputs
+    from coopsim.policy.runner import run
+
+    design = scenario_comparison(["directive27"], reps=1, master_seed=11, years=3,
+                                 overrides={"scale": 0.1})
+    spec = read_inputs(design).attach(design.runs()[0])
+    shipped = execute(spec)
+    direct = run("directive27", {"scale": 0.1}, seed=spec.seed, years=3)
+    pd.testing.assert_frame_equal(pd.DataFrame(shipped["yearly"]), direct.yearly,
+                                  check_dtype=False, check_exact=True)

@@ -28,7 +28,9 @@ __all__ = ["Inputs", "changes", "read_inputs"]
 
 
 def _canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    """The content as JSON text, in the file's order: the order of a scenario's levers is
+    the order they act in each month, so it is part of what runs (keys are not sorted)."""
+    return json.dumps(data, separators=(",", ":"))
 
 
 def _digest(text: str) -> str:
