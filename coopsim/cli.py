@@ -21,14 +21,19 @@ from typing import Any
 import pandas as pd
 
 from coopsim.core.errors import CoopsimError, RunsFailedError
-from coopsim.core.outputs import check_folder
+from coopsim.core.outputs import check_folder, record_outputs
 from coopsim.model.network import write_network
 from coopsim.policy.runner import validate_run_args
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios
 from coopsim.world.params import ParameterError, Params, param_specs
 from coopsim.world.province import default_province, load_province, save_province
 
-__all__ = ["main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_RUNS_FAILED", "main"]
+
+#: exit status of bad input, or of a request refused before any work
+EXIT_BAD_INPUT = 2
+#: exit status when the work was done but runs failed (named; a rerun retries them)
+EXIT_RUNS_FAILED = 3
 
 TABLE_COLUMNS = {
     "year": "year", "n_good": "good", "n_fair": "fair", "n_average": "average",
@@ -119,6 +124,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     written = result.write(args.out)
     if args.network:
         written["network"] = write_network(result.network, args.out / args.network)
+        record_outputs(args.out, written.values())
     print(f"{province.name}: {result.provenance['households']} households, seed {args.seed}, "
           f"scenario {scenario.name}")
     print(yearly_table(result.yearly))
@@ -171,33 +177,36 @@ def _experiment_checks(args: argparse.Namespace, design: Any, kind: str) -> Any:
     The executor's arguments, ``--retries``, the output folder and the size of the
     design are checked here, so a bad one stops the command before a store exists.
     """
+    return _checks(args, design.n_runs, f"{len(design.points):,} points x "
+                                        f"{design.reps:,} replications", kind)
+
+
+def _checks(args: argparse.Namespace, n_runs: int, what: str, kind: str) -> Any:
     from coopsim.core.outputs import check_folder
-    from coopsim.experiment.engine import MAX_RETRIES
+    from coopsim.experiment.engine import check_retries
     from coopsim.experiment.executors import make_executor
 
     executor = make_executor(args.executor, args.workers, args.scheduler)
-    if not 0 <= args.retries <= MAX_RETRIES:
-        raise ParameterError(f"--retries must be in [0, {MAX_RETRIES}], got {args.retries}")
+    check_retries(args.retries)
     check_folder(args.out, kind)
-    if design.n_runs > CONFIRM_RUNS and not args.yes:
-        raise ParameterError(f"this would make {design.n_runs:,} runs ({len(design.points):,} "
-                             f"points x {design.reps:,} replications); pass --yes to go ahead")
+    if n_runs > CONFIRM_RUNS and not args.yes:
+        raise ParameterError(f"this would make {n_runs:,} runs ({what}); pass --yes to go "
+                             "ahead")
     if not args.quiet:
-        print(f"{design.n_runs:,} runs ({len(design.points):,} points x {design.reps:,} "
-              f"replications) into {args.out}", file=sys.stderr)
+        print(f"{n_runs:,} runs ({what}) into {args.out}", file=sys.stderr)
     return executor
 
 
 def _failed_status(failed: pd.DataFrame, total: int, out: Path) -> int:
-    """Exit status 1, with a message, when runs failed; else 0."""
+    """Exit status 3, with a message, when runs failed; else 0."""
+    from coopsim.experiment.store import describe_failures
+
     if failed.empty:
         return 0
-    first = failed.iloc[0]
-    print(f"coopsim: {len(failed)} of {total} runs failed (first: run {first.run_id}, "
-          f"{first.scenario}, replication {first.rep}: {first.reason}); they are listed in "
+    print(f"coopsim: {describe_failures(failed, total)}; they are listed in "
           f"{out / 'failed_runs.csv'} and the store keeps each error. Run the same command "
           "again to try them again.", file=sys.stderr)
-    return 1
+    return EXIT_RUNS_FAILED
 
 
 def comparison_table(summary: pd.DataFrame) -> str:
@@ -280,7 +289,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     executor = _experiment_checks(args, design, "sensitivity")
     bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
-        indices = run_sensitivity(design, args.out, executor, progress)
+        indices = run_sensitivity(design, args.out, executor, progress, args.retries)
     with pd.option_context("display.width", 160):
         print(indices.round(3).to_string(index=False))
     print(f"wrote indices.csv and figures to {args.out}")
@@ -289,7 +298,6 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from coopsim.calibration import FIGURES, calibrate, load_spec
-    from coopsim.experiment.executors import make_executor
 
     if args.figures:
         for fig in FIGURES.values():
@@ -304,10 +312,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
-    check_folder(args.out, "calibrate")
-    if not 0 <= args.retries <= 10:
-        raise ParameterError(f"--retries must be in [0, 10], got {args.retries}")
-    executor = make_executor(args.executor, args.workers, args.scheduler)
+    checks = len(spec.scenarios()) * (spec.check_reps + spec.posterior_draws)
+    executor = _checks(args, spec.particles * spec.max_generations + checks,
+                       f"at most {spec.max_generations} generations of {spec.particles} "
+                       f"particles, then {checks} check runs", "calibrate")
     from tqdm import tqdm
 
     bar = tqdm(desc="calibration runs", unit="run", disable=args.quiet, file=sys.stderr)
@@ -317,7 +325,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         bar.set_postfix(failed_here=counts.get("failed", 0))
 
     with bar:
-        result = calibrate(spec, args.out, executor, progress)
+        result = calibrate(spec, args.out, executor, progress, retries=args.retries)
     with pd.option_context("display.width", 160):
         print(result.summary.round(4).to_string(index=False))
         print(result.report[["figure", "year", "use", "scenario", "low", "high", "mean",
@@ -488,15 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``coopsim`` console script.
 
-    Exit status: 0 done; 1 done, but some runs failed (they are named); 2 bad input,
-    or a request refused because it could mix in or overwrite a result (nothing done).
+    Exit status: 0 done; 2 bad input, or a request refused because it could mix in or
+    overwrite a result (nothing done); 3 done, but some runs failed or a result could
+    not be stored (they are named; run the same command again to retry). Any other
+    status (1: a traceback) is a bug in coopsim.
     """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CoopsimError as exc:
         print(f"coopsim: error: {exc}", file=sys.stderr)
-        return 1 if isinstance(exc, RunsFailedError) else 2
+        return EXIT_RUNS_FAILED if isinstance(exc, RunsFailedError) else EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

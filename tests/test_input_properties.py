@@ -156,7 +156,8 @@ def test_mutated_province_files_are_refused_or_usable(tmp_path, data):
 @SETTINGS
 @given(data=st.data())
 def test_province_files_with_extreme_numbers_are_refused_or_usable(tmp_path, data):
-    province = refused_cleanly(load_province, write(tmp_path, nudge(data, PROVINCE)))
+    path = write(tmp_path, nudge(data, PROVINCE))
+    province = refused_cleanly(load_province, path) if path is not None else None
     if province is not None:
         model = CoopModel(province, seed=1, scale=0.02)
         model.step()
@@ -165,7 +166,8 @@ def test_province_files_with_extreme_numbers_are_refused_or_usable(tmp_path, dat
 @SETTINGS
 @given(data=st.data(), name=st.sampled_from(sorted(SCENARIOS)))
 def test_scenario_files_with_extreme_numbers_are_refused_or_usable(tmp_path, data, name):
-    scenario = refused_cleanly(load_scenario, write(tmp_path, nudge(data, SCENARIOS[name])))
+    path = write(tmp_path, nudge(data, SCENARIOS[name]))
+    scenario = refused_cleanly(load_scenario, path) if path is not None else None
     if scenario is not None:
         run(scenario, {"scale": 0.02, "snapshot_every": 0}, seed=1, years=1)
 

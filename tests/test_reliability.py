@@ -25,7 +25,7 @@ from coopsim.core.outputs import MARKER, atomic_write
 from coopsim.experiment.designs import Design, scenario_comparison
 from coopsim.experiment.engine import run_experiment
 from coopsim.experiment.executors import DaskExecutor, ProcessExecutor, SerialExecutor
-from coopsim.experiment.store import Store, StoreError
+from coopsim.experiment.store import Store, StoreError, StoreWriteError
 from coopsim.policy.scenarios import load_scenario, save_scenario
 
 TINY = {"scale": 0.02}
@@ -220,12 +220,12 @@ def breaking_seed(monkeypatch):
     return state
 
 
-def test_compare_with_a_failed_run_compares_the_complete_pairs_and_exits_1(
+def test_compare_with_a_failed_run_compares_the_complete_pairs_and_exits_3(
         tmp_path, capsys, breaking_seed):
     out = tmp_path / "cmp"
     args = ["compare", "baseline", "only_consolidation", "--reps", "3", "--seed", "3",
             *FAST, "--out", str(out)]
-    assert main(args) == 1
+    assert main(args) == 3
     err = capsys.readouterr().err
     assert "2 of 6 runs failed" in err and "RuntimeError: this seed breaks" in err
     assert "Traceback" not in err
@@ -245,13 +245,13 @@ def test_compare_with_a_failed_run_compares_the_complete_pairs_and_exits_1(
 def test_compare_with_too_few_complete_pairs_says_so(tmp_path, capsys, breaking_seed):
     out = tmp_path / "cmp"
     assert main(["compare", "baseline", "only_consolidation", "--reps", "2", "--seed", "3",
-                 *FAST, "--out", str(out)]) == 1  # reps 2 share seeds with reps 3
+                 *FAST, "--out", str(out)]) == 3  # reps 2 share seeds with reps 3
     err = capsys.readouterr().err
     assert "only 1 replications finished under every scenario" in err
     assert "Traceback" not in err
 
 
-def test_sweep_exits_1_and_names_the_failures_even_when_quiet(tmp_path, capsys,
+def test_sweep_exits_3_and_names_the_failures_even_when_quiet(tmp_path, capsys,
                                                               breaking_seed):
     import tomli_w
 
@@ -262,7 +262,7 @@ def test_sweep_exits_1_and_names_the_failures_even_when_quiet(tmp_path, capsys,
                                    "fixed": TINY}))
     out = tmp_path / "sw"
     args = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
-    assert main(args) == 1
+    assert main(args) == 3
     err = capsys.readouterr().err
     assert "2 of 6 runs failed" in err and str(out / "failed_runs.csv") in err
     assert len(pd.read_csv(out / "failed_runs.csv")) == 2
@@ -329,15 +329,39 @@ def test_a_dask_worker_lost_with_its_run_is_a_failed_run(tmp_path):
 
 
 # ---- 6: one writer per store -------------------------------------------------------------
+def _hold(path, ready, release):
+    with Store(path):
+        ready.set()
+        release.wait(60)
+
+
+class held_by_another_process:  # noqa: N801 - used as a context manager
+    """A store held open for writing by another process, for the ``with`` block."""
+
+    def __init__(self, path):
+        ctx = mp.get_context("fork")
+        self.ready, self.release = ctx.Event(), ctx.Event()
+        self.proc = ctx.Process(target=_hold, args=(path, self.ready, self.release))
+
+    def __enter__(self):
+        self.proc.start()
+        assert self.ready.wait(30)
+        return self.proc.pid
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.proc.join(30)
+
+
 def test_a_second_writer_is_refused_while_the_first_holds_the_store(tmp_path):
     design = tiny_design(reps=2)
-    first = run_experiment(design, tmp_path / "x.sqlite", worker=StopAfter(1_000))
-    with pytest.raises(StoreError, match=r"x.sqlite is in use by coopsim process "
-                                         rf"{os.getpid()} .*one experiment has one writer"):
-        run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
-    with Store(tmp_path / "x.sqlite", readonly=True) as reader:  # readers are welcome
-        assert reader.counts() == {"done": 4}
-    first.close()
+    run_experiment(design, tmp_path / "x.sqlite", worker=StopAfter(1_000)).close()
+    with held_by_another_process(tmp_path / "x.sqlite") as pid:
+        with pytest.raises(StoreError, match=r"x.sqlite is in use by coopsim process "
+                                             rf"{pid} .*one experiment has one writer"):
+            run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+        with Store(tmp_path / "x.sqlite", readonly=True) as reader:  # readers are welcome
+            assert reader.counts() == {"done": 4}
     with run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome) as again:
         assert again.runs_frame().attempts.tolist() == [1] * 4  # nothing computed twice
 
@@ -375,7 +399,7 @@ def test_a_second_compare_on_the_same_folder_is_refused_cleanly(tmp_path, capsys
     out = tmp_path / "cmp"
     assert main(["compare", "baseline", "directive27", "--reps", "2", *FAST,
                  "--out", str(out)]) == 0
-    with Store(out / "experiment.sqlite"):  # as if another compare were running
+    with held_by_another_process(out / "experiment.sqlite"):  # another compare, running
         assert main(["compare", "baseline", "directive27", "--reps", "2", *FAST,
                      "--out", str(out)]) == 2
     err = capsys.readouterr().err
@@ -433,8 +457,8 @@ def test_a_full_disk_rolls_the_run_back_and_keeps_the_others(tmp_path):
         store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
         big = fake_outcome(design.runs()[0])
         big["yearly"] = [{"year": 2018 + i, "x": "y" * 5000} for i in range(50)]
-        with pytest.raises(StoreError, match="cannot write to .*x.sqlite .*full.* the runs "
-                                             "stored so far are intact"):
+        with pytest.raises(StoreWriteError, match="cannot write to .*x.sqlite .*full.* the "
+                                                  "runs stored so far are intact"):
             store.record_success(design.runs()[0], big)
         assert store.counts() == {"done": 8}
         assert len(store.yearly_frame()) == 8  # run 0 keeps its one earlier row
@@ -455,10 +479,17 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
 
 
 def test_compare_and_sweep_write_no_file_in_place(tmp_path, monkeypatch):
-    """Every table and figure goes through a temporary file (none is written in place)."""
-    import matplotlib.figure
+    """Every table, figure and text goes through a temporary file (none written in place)."""
+    import pathlib
 
+    import matplotlib.figure
+    import tomli_w
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(tomli_w.dumps({"sweep": {"design": "explicit", "years": 1},
+                                   "points": [{"credit_access": 0.1}], "fixed": TINY}))
     real_csv, real_fig = pd.DataFrame.to_csv, matplotlib.figure.Figure.savefig
+    real_text, real_bytes = pathlib.Path.write_text, pathlib.Path.write_bytes
 
     def to_csv(self, path_or_buf=None, *args, **kwargs):
         assert path_or_buf is None, f"a table written in place: {path_or_buf}"
@@ -468,14 +499,25 @@ def test_compare_and_sweep_write_no_file_in_place(tmp_path, monkeypatch):
         assert not isinstance(fname, str | os.PathLike), f"a figure written in place: {fname}"
         return real_fig(self, fname, *args, **kwargs)
 
+    def guard(real):
+        def write(self, *args, **kwargs):
+            assert tmp_path / "out" not in self.parents, f"a file written in place: {self}"
+            return real(self, *args, **kwargs)
+        return write
+
     monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
     monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    monkeypatch.setattr(pathlib.Path, "write_text", guard(real_text))
+    monkeypatch.setattr(pathlib.Path, "write_bytes", guard(real_bytes))
+    out = tmp_path / "out"
     assert main(["compare", "baseline", "only_consolidation", "--reps", "2", *FAST,
-                 "--out", str(tmp_path / "cmp")]) == 0
+                 "--out", str(out / "cmp")]) == 0
     assert main(["sensitivity", "--param", "credit_access=0,0.3", "--n", "2", "--reps", "1",
-                 *FAST, "--out", str(tmp_path / "sens")]) == 0
-    assert main(["run", "--years", "1", "--scale", "0.02", "--quiet",
-                 "--out", str(tmp_path / "run")]) == 0
+                 *FAST, "--out", str(out / "sens")]) == 0
+    assert main(["sweep", str(spec), "--out", str(out / "sweep"), "--executor", "serial",
+                 "--quiet"]) == 0
+    assert main(["run", "--years", "1", "--scale", "0.02", "--quiet", "--network",
+                 "n.graphml", "--out", str(out / "run")]) == 0
 
 
 def test_run_refuses_a_folder_holding_another_commands_output(tmp_path, capsys):
@@ -519,3 +561,116 @@ def test_the_engine_runs_what_run_runs():
     direct = run("directive27", {"scale": 0.1}, seed=spec.seed, years=3)
     pd.testing.assert_frame_equal(pd.DataFrame(shipped["yearly"]), direct.yearly,
                                   check_dtype=False, check_exact=True)
+
+
+# ---- found by a second reader ----------------------------------------------------------
+def _stop_dead(path, n):
+    """Run ``n`` runs into ``path`` and end the process at once (no close, WAL left)."""
+    def worker(spec, count=[0]):  # noqa: B006 - a counter across calls
+        count[0] += 1
+        if count[0] > n:
+            os._exit(0)
+        return fake_outcome(spec)
+
+    run_experiment(tiny_design(reps=3), path, worker=worker)
+
+
+def test_a_deleted_store_does_not_come_back_from_its_wal_file(tmp_path):
+    path = tmp_path / "x.sqlite"
+    child = mp.get_context("fork").Process(target=_stop_dead, args=(path, 4))
+    child.start()
+    child.join(60)
+    assert (tmp_path / "x.sqlite-wal").exists(), "the test needs a left-over WAL file"
+    path.unlink()  # the user starts over
+    counting = StopAfter(1_000)
+    with run_experiment(tiny_design(reps=3), path, worker=counting) as store:
+        assert store.counts() == {"done": 6}
+    assert counting.calls == 6  # every run computed again: nothing came back from the WAL
+
+
+def test_a_store_path_with_uri_characters_opens_read_only(tmp_path):
+    path = tmp_path / "runs #1 ?a=b %20" / "x.sqlite"
+    with run_experiment(tiny_design(reps=1), path, worker=fake_outcome):
+        pass
+    with Store(path, readonly=True) as store:
+        assert store.counts() == {"done": 2}
+    assert [p.name for p in tmp_path.iterdir()] == ["runs #1 ?a=b %20"]  # no stray file
+
+
+def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path, capsys,
+                                                                         monkeypatch):
+    import coopsim.experiment.executors as executors
+
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 1)
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "directive27", "--reps", "2", "--scale", "0.02",
+                 "--years", "1", "--quiet", "--executor", "dask",
+                 "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_sensitivity_with_a_failed_run_writes_no_indices_and_exits_3(tmp_path, capsys,
+                                                                     monkeypatch):
+    import coopsim.policy.runner
+
+    real, calls = coopsim.policy.runner.run, []
+
+    def run(*args, **kwargs):  # the third run breaks
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the third run breaks")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coopsim.policy.runner, "run", run)
+    out = tmp_path / "sens"
+    args = ["sensitivity", "--param", "credit_access=0,0.3", "--n", "2", "--reps", "1",
+            *FAST, "--retries", "0", "--out", str(out)]
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert "1 of 4 runs failed" in err and "the indices need every run" in err
+    assert not (out / "indices.csv").exists()
+    assert main(args) == 0 and (out / "indices.csv").exists()  # the rerun retries it
+
+
+def test_an_out_folder_that_cannot_be_created_is_refused_before_the_run(tmp_path, capsys):
+    out = "/proc/coopsim-cannot-be-here"
+    assert main(["run", "--years", "1", "--scale", "0.02", "--quiet", "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {out} cannot be created in /proc" in err and "Traceback" not in err
+
+
+def test_a_second_run_into_its_own_folder_leaves_no_file_of_the_first(tmp_path):
+    out = tmp_path / "run"
+    args = ["run", "--years", "1", "--scale", "0.02", "--quiet", "--out", str(out)]
+    assert main([*args, "--network", "net.graphml"]) == 0
+    assert "net.graphml" in {p.name for p in out.iterdir()}
+    assert main(args) == 0
+    names = {p.name for p in out.iterdir()}
+    assert "net.graphml" not in names
+    assert json.loads((out / MARKER).read_text())["files"] == sorted(names - {MARKER})
+
+
+def test_an_unclosed_store_in_this_process_is_named_as_such(tmp_path):
+    design = tiny_design(reps=1)
+    first = run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+    with pytest.raises(StoreError, match="still open in this process .* store.close()"):
+        run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome)
+    del first  # a store that is dropped lets go of its lock
+    import gc
+
+    gc.collect()
+    with run_experiment(design, tmp_path / "x.sqlite", worker=fake_outcome) as store:
+        assert store.counts() == {"done": 2}
+
+
+def test_designs_take_numpy_numbers(tmp_path):
+    import numpy as np
+
+    from coopsim.experiment.designs import explicit
+
+    design = explicit([{"credit_access": np.float64(0.2), "exit_patience": np.int64(4),
+                        "scale": np.float32(0.02)}], years=1)
+    with run_experiment(design, tmp_path / "x.sqlite") as store:
+        assert store.counts() == {"done": 1}

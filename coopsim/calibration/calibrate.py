@@ -34,6 +34,7 @@ from coopsim.calibration.report import (
 )
 from coopsim.calibration.spec import CalibrationSpec
 from coopsim.core.outputs import atomic_write, claim_folder
+from coopsim.experiment.engine import check_retries
 from coopsim.experiment.executors import KeepOpen, SerialExecutor
 
 __all__ = ["METHOD", "CalibrationResult", "calibrate"]
@@ -57,7 +58,7 @@ class CalibrationResult:
 
 def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
               progress: Callable[[dict[str, int]], None] | None = None,
-              worker: Worker | None = None) -> CalibrationResult:
+              worker: Worker | None = None, retries: int = 1) -> CalibrationResult:
     """Fit ``spec``'s parameters to its targets, run the checks, write everything to ``out``.
 
     Running it again on the same ``out`` resumes (finished runs are not repeated).
@@ -68,12 +69,15 @@ def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
         executor: an experiment-engine executor (serial by default).
         progress: called with the store's counts by status after each run.
         worker: the per-run function (tests inject cheap ones).
+        retries: how many more times a failed run is tried in this call.
     """
-    out = claim_folder(out, "calibrate")
+    check_retries(retries)
     with executor or SerialExecutor() as ex:  # one pool or cluster for every generation
-        result = fit(spec, out, KeepOpen(ex), progress, worker)
+        out = claim_folder(out, "calibrate")  # once the executor has started
+        result = fit(spec, out, KeepOpen(ex), progress, worker, retries)
         fitted = fitted_point(spec, result)
-        checks = check_runs(spec, result, fitted, out, KeepOpen(ex), progress, worker)
+        checks = check_runs(spec, result, fitted, out, KeepOpen(ex), progress, worker,
+                            retries)
     posterior = result.posterior()
     summary = posterior_summary(posterior, spec.prior, fitted)
     report = fit_report(spec, checks["fitted"], checks.get("posterior"))

@@ -113,7 +113,7 @@ def _design(spec: CalibrationSpec, names: list[str], theta: np.ndarray, seed: in
 
 def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
         progress: Callable[[dict[str, int]], None] | None = None,
-        worker: Worker | None = None) -> Fit:
+        worker: Worker | None = None, retries: int = 1) -> Fit:
     """Run (or resume) the APMC generations of ``spec`` into ``out``."""
     prior = Prior(spec.prior)
     targets = spec.targets.of_use("fit")
@@ -133,7 +133,8 @@ def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
         else:
             theta, weights = propose(pop, spec.particles - spec.n_keep, prior, rng)
         design = _design(spec, prior.names, theta, seeds[g], years, g)
-        with _run(design, out / f"gen_{g:02d}.sqlite", executor, progress, worker) as store:
+        with _run(design, out / f"gen_{g:02d}.sqlite", executor, progress, worker,
+                  retries) as store:
             figs = stored_figures(store, keys, len(theta))
         dist = distances(figs[keys].to_numpy(float), value, sd)
         pop = next_population(pop, theta, weights, dist, spec.n_keep)
@@ -145,9 +146,10 @@ def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
 
 
 def _run(design: Design, path: Path, executor: Any,
-         progress: Callable[[dict[str, int]], None] | None, worker: Worker) -> Store:
+         progress: Callable[[dict[str, int]], None] | None, worker: Worker,
+         retries: int = 1) -> Store:
     """Run (or resume) one design (runs that failed before are tried again)."""
-    return run_experiment(design, path, executor, progress=progress, worker=worker)
+    return run_experiment(design, path, executor, retries, progress=progress, worker=worker)
 
 
 def _round(value: float, digits: int) -> float:
@@ -164,7 +166,7 @@ def fitted_point(spec: CalibrationSpec, result: Fit) -> dict[str, float]:
 
 def check_runs(spec: CalibrationSpec, result: Fit, fitted: dict[str, float], out: Path,
                executor: Any = None, progress: Callable[[dict[str, int]], None] | None = None,
-               worker: Worker | None = None) -> dict[str, pd.DataFrame]:
+               worker: Worker | None = None, retries: int = 1) -> dict[str, pd.DataFrame]:
     """Run the fitted point and posterior draws to the last target year, per scenario.
 
     Every scenario a target names (:meth:`CalibrationSpec.scenarios`) is run over the
@@ -193,7 +195,7 @@ def check_runs(spec: CalibrationSpec, result: Fit, fitted: dict[str, float], out
                                            scenario)
         for kind, design in designs.items():
             with _run(design, out / f"check_{kind}_{scenario}.sqlite", executor, progress,
-                      worker) as store:
+                      worker, retries) as store:
                 figs = stored_figures(store, keys, len(design.points), design.reps)
             frames[kind].append(figs.assign(scenario=scenario))
     return {kind: pd.concat(parts, ignore_index=True) for kind, parts in frames.items()

@@ -8,7 +8,7 @@
   inputs changed, a corrupt store, an output folder holding another kind of output).
   Also exit status 2, also before any work.
 * :class:`RunsFailedError`: the work was done but some runs failed; what finished is
-  written and reported, the failures are named. The command line exits with status 1.
+  written and reported, the failures are named. The command line exits with status 3.
 
 Every other exception is a bug in coopsim and keeps its traceback.
 """

@@ -16,12 +16,13 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from coopsim.core.errors import InputError, RefusedError
 
-__all__ = ["MARKER", "atomic_write", "check_folder", "claim_folder"]
+__all__ = ["MARKER", "atomic_write", "check_folder", "claim_folder", "record_outputs"]
 
 #: the file that says which command wrote a folder
 MARKER = "coopsim-output.json"
@@ -78,10 +79,11 @@ def _encode(content: Any, suffix: str, dpi: int) -> bytes:
 def check_folder(path: str | Path, kind: str) -> Path:
     """Check that ``coopsim <kind>`` may write into ``path`` (nothing is written).
 
-    It may if the folder does not exist, is empty, or holds output of the same kind.
+    It may if the folder does not exist but can be created, is empty, or holds output
+    of the same kind, and if it can be written.
 
     Raises:
-        InputError: ``path`` is a file.
+        InputError: ``path`` is a file, or cannot be created or written.
         RefusedError: the folder holds another kind of output, or files coopsim did
             not write.
     """
@@ -89,37 +91,101 @@ def check_folder(path: str | Path, kind: str) -> Path:
     if path.exists() and not path.is_dir():
         raise InputError(f"--out {path} is a file; give a folder (it is created if missing)")
     if not path.exists():
+        _check_creatable(path)
         return path
-    marker = path / MARKER
-    if marker.is_file():
-        try:
-            other = json.loads(marker.read_text("utf-8"))["kind"]
-        except (OSError, ValueError, KeyError, TypeError):
-            other = "an unknown command"
-        if other != kind:
-            raise RefusedError(f"--out {path} holds the output of `coopsim {other}`; "
-                               f"`coopsim {kind}` would overwrite or mix with it: choose "
-                               "another folder")
-        return path
-    if any(path.iterdir()):
-        raise RefusedError(f"--out {path} is not empty and holds no coopsim output; "
-                           "choose a new or empty folder, so that no file of yours is "
-                           "overwritten")
+    _check_writable(path)
+    other = _marker(path).get("kind")
+    if other is None and any(path.iterdir()):
+        raise RefusedError(f"--out {path} is not empty and holds no coopsim output (or was "
+                           "written by a coopsim older than 0.1's output markers); choose a "
+                           "new or empty folder, so that no file of yours is overwritten")
+    if other is not None and other != kind:
+        raise RefusedError(f"--out {path} holds the output of `coopsim {other}`; "
+                           f"`coopsim {kind}` would overwrite or mix with it: choose "
+                           "another folder")
     return path
+
+
+def _check_creatable(path: Path) -> None:
+    """Raise :class:`InputError` unless the missing folder ``path`` can be created.
+
+    Tried for real (a temporary folder made and removed in the nearest existing
+    parent): permissions alone do not tell, for root or on a read-only file system.
+    """
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"--out {path} cannot be created: {ancestor} is a file")
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=ancestor, prefix=".coopsim-check-"))
+    except OSError as exc:
+        raise InputError(f"--out {path} cannot be created in {ancestor} ({exc.strerror})"
+                         ) from None
+
+
+def _check_writable(path: Path) -> None:
+    """Raise :class:`InputError` unless a file can be created in the folder ``path``."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path, prefix=".coopsim-check-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise InputError(f"--out {path} cannot be written ({exc.strerror})") from None
+
+
+def _marker(path: Path) -> dict:
+    """The folder's marker (``{}`` if there is none; an unreadable one names no kind)."""
+    marker = path / MARKER
+    if not marker.is_file():
+        return {}
+    try:
+        data = json.loads(marker.read_text("utf-8"))
+        return data if isinstance(data, dict) and "kind" in data else \
+            {"kind": "an unknown command"}
+    except (OSError, ValueError):
+        return {"kind": "an unknown command"}
 
 
 def claim_folder(path: str | Path, kind: str) -> Path:
     """Create ``path`` if needed and mark it as ``coopsim <kind>`` output.
 
+    The marker is created exclusively, so of two commands claiming one new folder at
+    once, the second sees the first's mark (and is refused if it is of another kind).
+
     Raises:
         InputError, RefusedError: as :func:`check_folder`.
     """
     path = check_folder(path, kind)
-    path.mkdir(parents=True, exist_ok=True)
-    if not (path / MARKER).exists():
-        from coopsim import __version__
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return check_folder(path, kind)  # claimed already (by us before, or just now)
+    except OSError as exc:
+        raise InputError(f"--out {path} cannot be created ({exc})") from None
+    from coopsim import __version__
 
-        atomic_write(path / MARKER, json.dumps(
-            {"kind": kind, "coopsim": __version__,
-             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}) + "\n")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"kind": kind, "coopsim": __version__, "created": _now(), "files": []}, fh)
     return path
+
+
+def record_outputs(path: str | Path, files: Iterable[str | Path]) -> None:
+    """List ``files`` in the folder's marker; delete what the last run listed, not this.
+
+    So a folder never holds the tables of one run beside a snapshot or network file
+    of an earlier one.
+    """
+    path = Path(path)
+    marker = _marker(path)
+    names = sorted({Path(f).name for f in files})
+    for old in set(marker.get("files", [])) - set(names):
+        if Path(old).name == old and old != MARKER:  # a plain name in this folder
+            (path / old).unlink(missing_ok=True)
+    atomic_write(path / MARKER, json.dumps({**marker, "files": names, "updated": _now()},
+                                           indent=1) + "\n")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from coopsim.core.errors import RunsFailedError
-from coopsim.core.outputs import atomic_write, claim_folder
+from coopsim.core.outputs import atomic_write
 from coopsim.experiment.designs import scenario_comparison
-from coopsim.experiment.engine import run_experiment
-from coopsim.experiment.inputs import read_inputs
+from coopsim.experiment.engine import run_into
 from coopsim.experiment.stats import ensemble_summary, paired_difference
+from coopsim.experiment.store import describe_failures
 
 __all__ = ["COMPARED", "Comparison", "common_reps", "compare", "summarise_comparison"]
 
@@ -104,11 +104,9 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
             (the store keeps what finished; run again to retry).
     """
     design = scenario_comparison(list(scenarios), reps, master_seed, years, overrides)
-    inputs = read_inputs(design)
-    out = claim_folder(out, "compare")
-    with run_experiment(design, out / "experiment.sqlite", executor, retries, progress,
-                        inputs=inputs) as store:
+    with run_into(design, out, "compare", executor, retries, progress) as store:
         runs, yearly, failed = store.summary_frame(), store.yearly_frame(), store.failed_frame()
+    out = Path(out)
     paired = common_reps(runs, scenarios)
     if len(paired) < 2:
         raise RunsFailedError(f"only {len(paired)} replications finished under every "
@@ -122,10 +120,8 @@ def _failed_note(failed: pd.DataFrame) -> str:
     """One sentence on the failed runs, for messages and the report."""
     if failed.empty:
         return "no run failed"
-    first = failed.iloc[0]
-    return (f"{len(failed)} runs failed (first: run {first.run_id}, {first.scenario}, "
-            f"replication {first.rep}: {first.reason}); the store keeps every error, "
-            "and running the same command again tries the failed runs again")
+    return (f"{describe_failures(failed)}; the store keeps every error, and running the "
+            "same command again tries the failed runs again")
 
 
 def _write_outputs(out: Path, scenarios: Sequence[str], runs: pd.DataFrame,

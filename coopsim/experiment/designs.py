@@ -22,7 +22,15 @@ import numpy as np
 from scipy.stats import qmc
 
 from coopsim.core.checks import expect_table, number_problem
-from coopsim.world.params import MAX_SEED, MAX_YEARS, ParameterError, Params, param_specs
+from coopsim.world.params import (
+    MAX_SEED,
+    MAX_YEARS,
+    ParameterError,
+    Params,
+    check_seed,
+    check_years,
+    param_specs,
+)
 
 __all__ = ["MAX_REPS", "MAX_RUNS", "MAX_SAMPLES", "MAX_SEED", "MAX_YEARS", "Design", "RunSpec",
            "explicit", "full_factorial", "latin_hypercube", "replication_seeds",
@@ -100,20 +108,15 @@ class Design:
             raise ParameterError(f"reps must be an integer >= 1, got {self.reps!r}")
         if self.reps > MAX_REPS:
             raise ParameterError(f"reps must be at most {MAX_REPS:,}, got {self.reps!r}")
-        if number_problem(self.years, integer=True, lo=1, hi=MAX_YEARS):
-            raise ParameterError(f"years must be an integer in [1, {MAX_YEARS}], "
-                                 f"got {self.years!r}")
-        if number_problem(self.master_seed, integer=True, lo=0, hi=MAX_SEED):
-            raise ParameterError(f"seed must be an integer in [0, 2**63), "
-                                 f"got {self.master_seed!r}")
+        check_years(self.years)
+        check_seed(self.master_seed)
         if len(self.points) * self.reps > MAX_RUNS:
             raise ParameterError(f"{len(self.points):,} points x {self.reps:,} replications "
                                  f"= {len(self.points) * self.reps:,} runs; at most "
                                  f"{MAX_RUNS:,} runs fit in one experiment")
         if self.province is not None and not isinstance(self.province, str):
             raise ParameterError(f"province must be a file name, got {self.province!r}")
-        for i, point in enumerate(self.points):
-            _check_point(i, point)
+        self.points = [_check_point(i, point) for i, point in enumerate(self.points)]
 
     @property
     def n_runs(self) -> int:
@@ -151,8 +154,13 @@ class Design:
         return cls(**json.loads(text))
 
 
-def _check_point(i: int, point: Any) -> None:
-    """A design point is ``{"scenario": str, "overrides": {valid parameters}}``."""
+def _check_point(i: int, point: Any) -> dict[str, Any]:
+    """A design point is ``{"scenario": str, "overrides": {valid parameters}}``.
+
+    Returns:
+        The point with its overrides as plain Python numbers (numpy's become ``int``
+        or ``float``), so that the design is stored as JSON exactly as it runs.
+    """
     if expect_table(point) or set(point) - {"scenario", "overrides"}:
         raise ParameterError(f"design point {i}: must be a table of scenario and overrides, "
                              f"got {point!r}")
@@ -163,9 +171,10 @@ def _check_point(i: int, point: Any) -> None:
     if expect_table(overrides):
         raise ParameterError(f"design point {i}: overrides must be a table, got {overrides!r}")
     try:
-        Params.from_overrides(overrides)
+        values = Params.from_overrides(overrides).to_dict()
     except ParameterError as exc:
         raise ParameterError(f"design point {i}: {exc}") from None
+    return {**point, "overrides": {k: values[k] for k in overrides}}
 
 
 def _check_bounds(bounds: Mapping[str, tuple[float, float]]) -> None:
@@ -194,8 +203,7 @@ def _check_n(n: Any, seed: Any) -> None:
     problem = number_problem(n, integer=True, lo=1, hi=MAX_SAMPLES)
     if problem:
         raise ParameterError(f"n (points) {problem}, got {n!r}")
-    if number_problem(seed, integer=True, lo=0, hi=MAX_SEED):
-        raise ParameterError(f"seed must be an integer in [0, 2**63), got {seed!r}")
+    check_seed(seed)
 
 
 def _typed(name: str, value: float) -> float | int:

@@ -21,13 +21,15 @@ import numpy as np
 import pandas as pd
 
 from coopsim.core.checks import number_problem
+from coopsim.core.outputs import claim_folder
 from coopsim.experiment.designs import Design, RunSpec
-from coopsim.experiment.executors import SerialExecutor
+from coopsim.experiment.executors import KeepOpen, SerialExecutor
 from coopsim.experiment.inputs import Inputs, read_inputs
 from coopsim.experiment.store import Store
 from coopsim.world.params import ParameterError
 
-__all__ = ["MAX_RETRIES", "SUMMARY_FIGURES", "execute", "run_experiment", "summarise"]
+__all__ = ["MAX_RETRIES", "SUMMARY_FIGURES", "check_retries", "execute", "run_experiment",
+           "run_into", "summarise"]
 
 #: most retries of a failed run in one call of :func:`run_experiment`
 MAX_RETRIES = 10
@@ -127,9 +129,7 @@ def run_experiment(design: Design, store: Store | str | Path, executor: Any = No
         ParameterError, PolicyError, ProvinceError: bad ``retries`` or input files.
         StoreError: the store is in use, damaged, or holds something else.
     """
-    if number_problem(retries, integer=True, lo=0, hi=MAX_RETRIES):
-        raise ParameterError(f"--retries must be an integer in [0, {MAX_RETRIES}], "
-                             f"got {retries!r}")
+    check_retries(retries)
     inputs = inputs or read_inputs(design)
     store = store if isinstance(store, Store) else Store(store)
     try:
@@ -151,6 +151,34 @@ def run_experiment(design: Design, store: Store | str | Path, executor: Any = No
         store.close()
         raise
     return store
+
+
+def check_retries(retries: Any) -> None:
+    """Raise :class:`ParameterError` unless ``retries`` is an integer in [0, 10]."""
+    if number_problem(retries, integer=True, lo=0, hi=MAX_RETRIES):
+        raise ParameterError(f"--retries must be an integer in [0, {MAX_RETRIES}], "
+                             f"got {retries!r}")
+
+
+def run_into(design: Design, out: str | Path, kind: str, executor: Any = None,
+             retries: int = 1, progress: Callable[[dict[str, int]], None] | None = None
+             ) -> Store:
+    """Run (or resume) ``design`` into the output folder ``out`` of a ``coopsim <kind>``.
+
+    In this order, so that a failure leaves nothing behind: the input files are read,
+    the executor is started (a Dask scheduler that cannot be reached stops here), the
+    folder is claimed (:func:`~coopsim.core.outputs.claim_folder`), then the store in it
+    (``experiment.sqlite``) is opened and run.
+
+    Returns:
+        The open store (use it in a ``with`` block).
+    """
+    check_retries(retries)
+    inputs = read_inputs(design)
+    with executor or SerialExecutor() as ex:
+        folder = claim_folder(out, kind)
+        return run_experiment(design, folder / "experiment.sqlite", KeepOpen(ex), retries,
+                              progress, inputs=inputs)
 
 
 def _foreign_code(outcome: dict[str, Any], code: str) -> str | None:

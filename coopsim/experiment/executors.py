@@ -37,6 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from coopsim.core.checks import number_problem
+from coopsim.core.errors import RefusedError
 from coopsim.experiment.designs import RunSpec
 from coopsim.world.params import ParameterError
 
@@ -45,6 +46,10 @@ __all__ = ["DaskExecutor", "KeepOpen", "ProcessExecutor", "SerialExecutor", "mak
 Outcome = dict[str, Any]
 #: most worker processes (or local Dask workers) an executor starts
 MAX_WORKERS = 256
+#: runs submitted to a Dask scheduler at a time (at least; four per worker thread)
+DASK_IN_FLIGHT = 64
+#: seconds to wait for a Dask scheduler to answer
+CONNECT_TIMEOUT = 10
 _ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$|^[\w.\-]+:\d{1,5}$")
 
 
@@ -212,8 +217,13 @@ class DaskExecutor:
                                          processes=True, host="127.0.0.1",
                                          dashboard_address=":0")
             self._client = Client(self._cluster)
-        else:
-            self._client = Client(self.address)
+            return self
+        try:
+            self._client = Client(self.address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise RefusedError(f"cannot reach the Dask scheduler at {self.address} "
+                               f"({type(exc).__name__}: {exc}); start it, or check "
+                               "--scheduler; nothing was run") from None
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -224,20 +234,35 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[RunSpec], Outcome], specs: Iterable[RunSpec]
             ) -> Iterator[tuple[RunSpec, Outcome]]:
-        """Submit every run under keys unique to this call; yield them as they finish."""
+        """Submit runs under keys unique to this call; yield them as they finish.
+
+        At most :data:`DASK_IN_FLIGHT` runs (or four per worker thread, if more) are
+        submitted at a time, so the scheduler never holds every spec of a large design.
+        """
         from distributed import as_completed
 
         token = uuid.uuid4().hex[:16]
-        futures = {self._client.submit(fn, spec, pure=False,
-                                       key=f"coopsim-{token}-run-{spec.run_id}"): spec
-                   for spec in specs}
-        for fut in as_completed(futures):
+        todo = deque(specs)
+        room = max(DASK_IN_FLIGHT, 4 * sum(self._client.nthreads().values()))
+        futures: dict[Any, RunSpec] = {}
+
+        def submit() -> Any:
+            spec = todo.popleft()
+            fut = self._client.submit(fn, spec, pure=False,
+                                      key=f"coopsim-{token}-run-{spec.run_id}")
+            futures[fut] = spec
+            return fut
+
+        pending = as_completed([submit() for _ in range(min(room, len(todo)))])
+        for fut in pending:
             spec = futures.pop(fut)
             try:
                 outcome = fut.result()
             except Exception:  # noqa: BLE001 - e.g. KilledWorker: the cluster lost the run
                 outcome = _failure(traceback.format_exc())
             fut.release()
+            if todo:
+                pending.add(submit())
             yield spec, outcome
 
 
@@ -248,8 +273,8 @@ class KeepOpen:
     executor once, so one process pool or Dask cluster serves them all::
 
         with ProcessExecutor() as ex:
-            run_experiment(design_a, "a.sqlite", KeepOpen(ex))
-            run_experiment(design_b, "b.sqlite", KeepOpen(ex))
+            run_experiment(design_a, "a.sqlite", KeepOpen(ex)).close()
+            run_experiment(design_b, "b.sqlite", KeepOpen(ex)).close()
     """
 
     def __init__(self, executor: Any):

@@ -28,8 +28,11 @@ __all__ = ["Inputs", "changes", "read_inputs"]
 
 
 def _canonical(data: Any) -> str:
-    """The content as JSON text, in the file's order: the order of a scenario's levers is
-    the order they act in each month, so it is part of what runs (keys are not sorted)."""
+    """The content as JSON text, in the file's order (keys are not sorted).
+
+    The order of a scenario's levers is the order they act in each month, so it is part
+    of what runs.
+    """
     return json.dumps(data, separators=(",", ":"))
 
 

@@ -30,17 +30,18 @@ import json
 import os
 import socket
 import sqlite3
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coopsim.core.errors import RefusedError
+from coopsim.core.errors import RefusedError, RunsFailedError
 from coopsim.core.outputs import atomic_write
 from coopsim.experiment.designs import Design, RunSpec
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["Store", "StoreError", "StoreWriteError", "describe_failures"]
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,6 +74,10 @@ class StoreError(RefusedError):
     """The store belongs to another experiment, is in use, damaged, or cannot be used."""
 
 
+class StoreWriteError(RunsFailedError):
+    """A result could not be written (a full disk); the runs stored before are intact."""
+
+
 class Store:
     """An experiment's SQLite store (see the module docstring).
 
@@ -94,15 +99,20 @@ class Store:
         if readonly:
             if not self.path.is_file():
                 raise StoreError(f"{self.path}: no such store")
-            self.db = self._open(f"file:{self.path}?mode=ro")
+            self.db = self._open(self.path.resolve().as_uri() + "?mode=ro")
             return
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a store file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = _acquire(self.path.with_name(f".{self.path.name}.lock"))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _acquire(self.path.with_name(f".{self.path.name}.lock"))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot be opened for writing ({exc})") from None
+        self._finalizer = weakref.finalize(self, _release, self._lock)
         try:
             if self.path.exists():
                 self.db = self._open(str(self.path))
+                self.db.execute("PRAGMA journal_mode=WAL")
         except BaseException:
             self.close()
             raise
@@ -146,8 +156,8 @@ class Store:
             self.db.close()
             self.db = None
         if self._lock is not None:
-            _HELD.discard(self._lock)
-            os.close(self._lock)  # closing the descriptor releases the flock
+            self._finalizer.detach()
+            _release(self._lock)
             self._lock = None
 
     def __enter__(self) -> Store:
@@ -178,18 +188,22 @@ class Store:
         if self.db is not None:
             self._check_same(design, inputs)
             return
-        for stale in self.path.parent.glob(f".{self.path.name}.*.new"):
-            stale.unlink()  # left by a process killed while creating it (we hold the lock)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
-        db = sqlite3.connect(tmp, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            _fill(db, design, record, inputs)
-        finally:
-            db.close()
-        os.replace(tmp, self.path)
+            _remove_leftovers(self.path)
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                db.executescript(SCHEMA)  # rollback journal while building: no -wal file
+                _fill(db, design, record, inputs)
+            finally:
+                db.close()
+            os.replace(tmp, self.path)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"{self.path} could not be created ({exc}); nothing was "
+                             "stored") from None
         self.db = self._open(str(self.path))
+        self.db.execute("PRAGMA journal_mode=WAL")
 
     def _check_same(self, design: Design, inputs: Any) -> None:
         from coopsim.experiment.inputs import changes
@@ -199,8 +213,12 @@ class Store:
             raise StoreError(f"{self.path} holds a different experiment; use another "
                              "output folder, or the same design to resume")
         record = self.meta("inputs")
-        if inputs is None or record is None:
+        if inputs is None:
             return
+        if record is None:
+            raise StoreError(f"{self.path} was made by an older coopsim that did not record "
+                             "its input files and code, so a resume cannot be checked; start "
+                             "the experiment in another folder")
         diffs = changes(json.loads(record), inputs)
         if diffs:
             raise StoreError(f"{self.path} cannot be resumed: " + "; ".join(diffs)
@@ -309,6 +327,21 @@ class Store:
         return written
 
 
+def describe_failures(failed: pd.DataFrame, total: int | None = None) -> str:
+    """``"2 of 6 runs failed (first: run 1, baseline, replication 1: RuntimeError: ...)"``.
+
+    Args:
+        failed: rows of :meth:`Store.failed_frame`.
+        total: the experiment's number of runs, if it is to be named.
+    """
+    if failed.empty:
+        return "no run failed"
+    first = failed.iloc[0]
+    of = f" of {total}" if total is not None else ""
+    return (f"{len(failed)}{of} runs failed (first: run {first.run_id}, {first.scenario}, "
+            f"replication {first.rep}: {first.reason})")
+
+
 def _fill(db: sqlite3.Connection, design: Design, record: dict[str, Any] | None,
           inputs: Any) -> None:
     """Write the design, its inputs and every run into a new store, in one transaction."""
@@ -328,6 +361,30 @@ def _fill(db: sqlite3.Connection, design: Design, record: dict[str, Any] | None,
     db.execute("COMMIT")
 
 
+def _remove_leftovers(path: Path) -> None:
+    """Delete what a killed process or a deleted store left beside ``path``.
+
+    Called while holding the lock, when ``path`` does not exist: an old ``-wal`` file
+    beside it would be replayed into the new store by SQLite (bringing back the old
+    results), and half-built stores of killed processes are of no use.
+    """
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.new*"):
+        stale.unlink()
+
+
+def _release(fd: int) -> None:
+    """Release a writer's lock (closing the descriptor releases the flock).
+
+    Only a descriptor this process still holds is closed: in a forked child the locks
+    were dropped at the fork, and the number may since name another file.
+    """
+    if fd in _HELD:
+        _HELD.discard(fd)
+        os.close(fd)
+
+
 def _acquire(lock_path: Path) -> int:
     """Take the store's exclusive writer lock, or raise naming the process holding it."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -337,6 +394,10 @@ def _acquire(lock_path: Path) -> int:
         holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
         os.close(fd)
         store = lock_path.with_name(lock_path.name[1:].removesuffix(".lock"))
+        if holder.startswith(f"coopsim process {os.getpid()} "):
+            raise StoreError(f"{store} is still open in this process (another Store of it "
+                             "was not closed): close it with store.close(), or use "
+                             "`with run_experiment(...) as store:`") from None
         raise StoreError(f"{store} is in use by {holder}: one experiment has one writer. "
                          "Wait for it to finish (then run the same command again to "
                          "resume), or choose another output folder") from None
@@ -367,7 +428,7 @@ class _Transaction:
         if self.db.in_transaction:  # SQLite rolls some failures back by itself (a full disk)
             self.db.execute("ROLLBACK")
         if issubclass(exc_type, sqlite3.Error):
-            raise StoreError(f"cannot write to {self.path} (SQLite: {exc}); the runs "
+            raise StoreWriteError(f"cannot write to {self.path} (SQLite: {exc}); the runs "
                              "stored so far are intact: free space or fix the cause, then "
                              "run the same command again to resume") from None
         return False

@@ -34,15 +34,14 @@ import pandas as pd
 
 from coopsim.core.checks import expect_table, number_problem
 from coopsim.core.errors import RunsFailedError
-from coopsim.core.outputs import atomic_write, claim_folder
+from coopsim.core.outputs import atomic_write
 from coopsim.core.tomlfile import read_toml
 from coopsim.experiment import designs, sensitivity
-from coopsim.experiment.designs import MAX_REPS, MAX_SAMPLES, MAX_SEED, MAX_YEARS, Design
-from coopsim.experiment.engine import run_experiment
-from coopsim.experiment.inputs import read_inputs
+from coopsim.experiment.designs import MAX_REPS, MAX_SAMPLES, Design
+from coopsim.experiment.engine import run_into
 from coopsim.experiment.stats import ensemble_summary
-from coopsim.experiment.store import Store
-from coopsim.world.params import ParameterError
+from coopsim.experiment.store import Store, describe_failures
+from coopsim.world.params import ParameterError, check_seed, check_years
 
 __all__ = ["OUTPUTS", "SweepResult", "design_from_spec", "load_spec", "run_sensitivity",
            "run_sweep", "sensitivity_design"]
@@ -52,8 +51,7 @@ OUTPUTS = ("weak_share", "linked_share")
 _TABLES = ("sweep", "bounds", "levels", "points", "fixed")
 _SWEEP_KEYS = {"design", "scenario", "reps", "years", "seed", "n"}
 #: integer keys of [sweep]: (default, low, high)
-_SWEEP_NUMBERS = {"reps": (1, 1, MAX_REPS), "years": (10, 1, MAX_YEARS),
-                  "seed": (0, 0, MAX_SEED), "n": (8, 1, MAX_SAMPLES)}
+_SWEEP_NUMBERS = {"reps": (1, 1, MAX_REPS), "n": (8, 1, MAX_SAMPLES)}
 
 
 def load_spec(path: str | Path) -> dict[str, Any]:
@@ -87,6 +85,11 @@ def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:
         problem = number_problem(head.get(key, default), integer=True, lo=lo, hi=hi)
         if problem:
             fail(f"sweep.{key}", f"{problem}, got {head[key]!r}")
+    try:
+        check_seed(head.get("seed", 0), "sweep.seed")
+        check_years(head.get("years", 10), "sweep.years")
+    except ParameterError as exc:
+        raise ParameterError(f"sweep spec {origin}: {exc}") from None
     for name, pair in spec.get("bounds", {}).items():
         if not isinstance(pair, list) or len(pair) != 2 or any(map(number_problem, pair)):
             fail(f"bounds.{name}", f"must be [low, high], two finite numbers, got {pair!r}")
@@ -168,10 +171,8 @@ def run_sweep(design: Design, out: str | Path, executor: Any = None, retries: in
         ParameterError, PolicyError, ProvinceError: bad input files (nothing written).
         RefusedError: ``out`` holds other output, or a store that cannot be resumed.
     """
-    inputs = read_inputs(design)
-    out = claim_folder(out, kind)
-    with run_experiment(design, out / "experiment.sqlite", executor, retries, progress,
-                        inputs=inputs) as store:
+    out = Path(out)
+    with run_into(design, out, kind, executor, retries, progress) as store:
         files = {p.stem: p for p in store.export(out)}
         yearly, failed, counts = store.yearly_frame(), store.failed_frame(), store.counts()
     files["failed_runs"] = atomic_write(out / "failed_runs.csv", failed)
@@ -183,31 +184,30 @@ def run_sweep(design: Design, out: str | Path, executor: Any = None, retries: in
 
 
 def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
-                    progress: Callable[[dict[str, int]], None] | None = None
-                    ) -> pd.DataFrame:
+                    progress: Callable[[dict[str, int]], None] | None = None,
+                    retries: int = 1) -> pd.DataFrame:
     """Run a Morris or Sobol design and compute the indices of :data:`OUTPUTS`.
 
     Outputs are each point's mean over replications. Writes ``indices.csv`` and one
     figure per output into ``out``.
 
     Raises:
-        RunsFailedError: a design point has no finished run (the indices need every
-            point; the store keeps what finished, and running again retries).
+        RunsFailedError: a run failed (the indices need every run, so that every point
+            averages the same replications; the store keeps what finished, and running
+            again retries the failed ones).
     """
     import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
 
-    result = run_sweep(design, out, executor, progress=progress, kind="sensitivity")
+    result = run_sweep(design, out, executor, retries, progress, kind="sensitivity")
     out = result.store.parent
+    if not result.failed.empty:
+        raise RunsFailedError(f"{describe_failures(result.failed, design.n_runs)}; the "
+                              f"indices need every run: they are listed in "
+                              f"{out / 'failed_runs.csv'}; run the same command again to "
+                              "retry them")
     with Store(result.store, readonly=True) as store:
         means = ensemble_summary(store.summary_frame(), ["point"], list(OUTPUTS))
     means = means.set_index("point")
-    if len(means) != len(design.points):
-        first = result.failed.iloc[0] if len(result.failed) else None
-        why = f" (first failure: run {first.run_id}: {first.reason})" if first is not None \
-            else ""
-        raise RunsFailedError(f"{len(design.points) - len(means)} of {len(design.points)} "
-                              f"design points have no finished run{why}; the indices need "
-                              "every point: run the same command again to retry them")
     bounds = {k: tuple(v) for k, v in design.info["bounds"].items()}
     frame = pd.DataFrame([p["overrides"] for p in design.points])[list(bounds)]
     tables = []

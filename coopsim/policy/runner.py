@@ -22,14 +22,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from coopsim.core.checks import number_problem
 from coopsim.core.codeinfo import code_digest, git_commit
-from coopsim.core.outputs import atomic_write, claim_folder
+from coopsim.core.outputs import atomic_write, claim_folder, record_outputs
 from coopsim.model.contracts import Contract
 from coopsim.model.coop_model import CoopModel
 from coopsim.policy.package import Policy
 from coopsim.policy.scenarios import Scenario, load_scenario
-from coopsim.world.params import MAX_SEED, MAX_YEARS, ParameterError, Params
+from coopsim.world.params import Params, check_seed, check_years
 from coopsim.world.province import Province, load_province
 
 __all__ = ["RunResult", "provenance", "release", "run", "validate_run_args"]
@@ -92,21 +91,14 @@ class RunResult:
                       for name, arr in snap.items()}
             written["household_snapshots"] = atomic_write(
                 out / "household_snapshots.npz", arrays)
+        record_outputs(out, written.values())
         return written
 
 
 def validate_run_args(seed: Any, years: Any) -> None:
     """Reject a bad seed or number of years with a message naming the field."""
-    if isinstance(seed, np.integer):
-        seed = int(seed)
-    if isinstance(years, np.integer):
-        years = int(years)
-    if number_problem(seed, integer=True, lo=0):
-        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
-    if seed > MAX_SEED:
-        raise ParameterError(f"seed must be below 2**63, got {seed!r}")
-    if number_problem(years, integer=True, lo=1, hi=MAX_YEARS):
-        raise ParameterError(f"years must be an integer in [1, {MAX_YEARS}], got {years!r}")
+    check_seed(seed)
+    check_years(years)
 
 
 def provenance(params: Params, province: Province, seed: int, years: int) -> dict[str, Any]:

@@ -29,12 +29,26 @@ from coopsim.core.errors import ParameterError
 from coopsim.world.scoring_weights import ScoringWeights
 
 __all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "ParamSpec", "ParameterError", "Params",
-           "param_specs"]
+           "check_seed", "check_years", "param_specs"]
 
 #: most years one run may simulate
 MAX_YEARS = 100
 #: largest seed (seeds are non-negative 63-bit integers)
 MAX_SEED = 2**63 - 1
+
+
+def check_seed(seed: Any, name: str = "seed") -> None:
+    """Raise :class:`ParameterError` unless ``seed`` is an integer in [0, 2**63)."""
+    if number_problem(seed, integer=True, lo=0):
+        raise ParameterError(f"{name} must be a non-negative integer, got {seed!r}")
+    if seed > MAX_SEED:
+        raise ParameterError(f"{name} must be below 2**63, got {seed!r}")
+
+
+def check_years(years: Any, name: str = "years") -> None:
+    """Raise :class:`ParameterError` unless ``years`` is an integer in [1, MAX_YEARS]."""
+    if number_problem(years, integer=True, lo=1, hi=MAX_YEARS):
+        raise ParameterError(f"{name} must be an integer in [1, {MAX_YEARS}], got {years!r}")
 
 
 @dataclass(frozen=True)
@@ -358,8 +372,7 @@ class Params(ScoringWeights):
         for spec in param_specs().values():
             value = getattr(self, spec.name)
             _check_value(spec, value)
-            if spec.type is float:
-                object.__setattr__(self, spec.name, float(value))
+            object.__setattr__(self, spec.name, spec.type(value))  # numpy numbers too
         super().__post_init__()
 
     @classmethod
