@@ -150,6 +150,7 @@ def policy_table(result) -> str:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from coopsim.experiment.compare import compare
     from coopsim.experiment.designs import scenario_comparison
+    from coopsim.presentation.report import write_comparison_report
 
     overrides = {**_params_file(args.params), **_parse_set(args.set)}
     if args.scale is not None:
@@ -166,6 +167,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         result = compare(args.scenarios, args.out, reps=args.reps, years=args.years,
                          master_seed=args.seed, overrides=overrides, executor=executor,
                          retries=args.retries, progress=progress)
+    result.files.update(write_comparison_report(result, args.out))
     print(comparison_table(result.summary))
     print(f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
     return _failed_status(result.failed, design.n_runs, args.out)
@@ -279,6 +281,7 @@ def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from coopsim.experiment.sweep import run_sensitivity, sensitivity_design
+    from coopsim.presentation.report import write_sensitivity_figures
 
     bounds = _parse_bounds(args.param) if args.param else DEFAULT_SENSITIVITY
     fixed = {"scale": args.scale} if args.scale is not None else {}
@@ -290,6 +293,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
         indices = run_sensitivity(design, args.out, executor, progress, args.retries)
+    write_sensitivity_figures(indices, design.kind, args.out)
     with pd.option_context("display.width", 160):
         print(indices.round(3).to_string(index=False))
     print(f"wrote indices.csv and figures to {args.out}")
@@ -298,6 +302,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from coopsim.calibration import FIGURES, calibrate, load_spec
+    from coopsim.presentation.report import write_fit_report
 
     if args.figures:
         for fig in FIGURES.values():
@@ -326,6 +331,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
     with bar:
         result = calibrate(spec, args.out, executor, progress, retries=args.retries)
+    result.files.update(write_fit_report(result, spec, args.out))
     with pd.option_context("display.width", 160):
         print(result.summary.round(4).to_string(index=False))
         print(result.report[["figure", "year", "use", "scenario", "low", "high", "mean",

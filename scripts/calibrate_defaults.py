@@ -23,6 +23,7 @@ from pathlib import Path
 
 from coopsim.calibration import calibrate, load_spec
 from coopsim.experiment import DaskExecutor, ProcessExecutor
+from coopsim.presentation.report import write_fit_report
 
 RECORD = Path(__file__).resolve().parents[1] / "coopsim" / "data" / "calibration_record.json"
 
@@ -36,7 +37,9 @@ def main() -> int:
     args = ap.parse_args()
     executor = DaskExecutor(args.scheduler) if args.scheduler else ProcessExecutor(args.workers)
     t0 = time.perf_counter()
-    result = calibrate(load_spec(), args.out, executor)
+    spec = load_spec()
+    result = calibrate(spec, args.out, executor)
+    write_fit_report(result, spec, args.out)
     print(f"calibration done in {time.perf_counter() - t0:.0f} s, {result.record['runs']} runs")
     print(result.summary.round(4).to_string(index=False))
     print(result.report[["figure", "year", "use", "scenario", "low", "high", "mean",

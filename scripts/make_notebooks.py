@@ -276,6 +276,7 @@ NB02 = [
 
     from coopsim.experiment import ProcessExecutor
     from coopsim.experiment.compare import compare
+    from coopsim.presentation.report import write_comparison_report
     from coopsim.experiment.stats import ensemble_summary, paired_difference, replications_needed
     from coopsim.presentation.plots import (plot_cost_effectiveness, plot_final_comparison,
                                             plot_scenario_bands)
@@ -309,14 +310,15 @@ NB02 = [
 
     `compare()` runs every scenario over the same `REPS` replication seeds (derived from
     `master_seed`) on the experiment engine, here with two local worker processes, and
-    writes a resumable SQLite store, CSV tables, figures and a `report.md` into the
-    output folder. It draws its figure files with matplotlib's non-interactive Agg
-    backend and leaves that backend selected, so we switch back to inline figures.
+    writes a resumable SQLite store and CSV tables into the output folder;
+    `write_comparison_report()` adds the figures and a one-page `report.md`, as
+    `coopsim compare` does.
     """),
     code(r'''
     t0 = time.perf_counter()
     comparison = compare(SCENARIOS, OUT, reps=REPS, years=YEARS, master_seed=SEED,
                          overrides={"scale": SCALE}, executor=ProcessExecutor(workers=2))
+    comparison.files.update(write_comparison_report(comparison, OUT))
     print(f"{len(comparison.runs)} runs in {time.perf_counter() - t0:.1f} s; written to "
           f"{OUT.name}/:", ", ".join(sorted(p.name for p in comparison.files.values())))
     %matplotlib inline
@@ -680,7 +682,7 @@ NB04 = [
     import pandas as pd
 
     from coopsim.experiment import ProcessExecutor
-    from coopsim.experiment.sensitivity import plot_indices
+    from coopsim.presentation.plots import plot_sensitivity
     from coopsim.experiment.sweep import run_sensitivity, sensitivity_design
     from coopsim.world.params import param_specs
     from coopsim.policy.runner import run
@@ -724,18 +726,17 @@ NB04 = [
     indices = run_sensitivity(design, OUT / "morris", executor=ProcessExecutor(workers=2))
     print(f"done in {time.perf_counter() - t0:.1f} s; files:",
           ", ".join(sorted(p.name for p in (OUT / "morris").iterdir())))
-    %matplotlib inline
     indices.round(4)
     '''),
     md("""
-    `run_sensitivity` draws its figure files with matplotlib's Agg backend and leaves it
-    selected, hence the `%matplotlib inline` above. The same indices as bars:
+    `run_sensitivity` writes the indices as a table (`indices.csv`); the same indices as
+    bars:
     """),
     code(r'''
     fig, axes = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
     for ax, (output, table) in zip(axes, indices.groupby("output", sort=False), strict=True):
-        plot_indices(table, "morris", ax=ax,
-                     title=f"Morris: final {output.replace('_', ' ')}")
+        plot_sensitivity(table, "morris", ax=ax,
+                         title=f"Morris: final {output.replace('_', ' ')}")
     '''),
     md("""
     With one replication per point, every elementary effect also carries the model's
@@ -801,7 +802,8 @@ NB04 = [
     """),
     code(r'''
     from coopsim.calibration import Measures
-    from coopsim.calibration.report import fit_report, plot_report
+    from coopsim.calibration.report import fit_report
+    from coopsim.presentation.plots import plot_fit_report
 
     spec = load_spec(scale=0.2)
     keys = tuple((t.figure, t.year) for t in targets.targets)
@@ -812,7 +814,7 @@ NB04 = [
             rows.append({"scenario": scenario, "point": 0, "rep": seed, **Measures(keys)(res)})
     runs = pd.DataFrame(rows)
     report = fit_report(spec, runs)
-    fig = plot_report(spec, report, runs)
+    fig = plot_fit_report(spec, report, runs)
     report[["figure", "year", "use", "scenario", "low", "high", "mean", "inside"]].round(3)
     '''),
     md("""

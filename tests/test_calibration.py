@@ -386,7 +386,11 @@ def test_posterior_distances_match_the_stored_generations(model_calibration):
     record = json.loads((out / "calibration_record.json").read_text())
     assert record["fitted"] == result.fitted and record["targets"]["sha256"] == \
         spec.targets.sha256
-    assert (out / "fit.png").stat().st_size > 10_000
+    from coopsim.presentation.report import write_fit_report
+
+    written = write_fit_report(result, spec, out)
+    assert written["fit.png"].stat().st_size > 10_000
+    assert "Fitted targets" in written["fit_report.md"].read_text()
     values = target_values(spec, result.checks["fitted"])
     assert list(values.columns) == [t.key for t in spec.targets.targets]
 

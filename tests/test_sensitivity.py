@@ -8,11 +8,12 @@ import pytest
 from coopsim.experiment.sensitivity import (
     morris_design,
     morris_indices,
-    plot_indices,
     problem,
     sobol_design,
     sobol_indices,
 )
+
+from coopsim.presentation.plots import plot_sensitivity as plot_indices
 
 pytest.importorskip("SALib")  # imported by the module on first use
 plt.switch_backend("Agg")

@@ -7,8 +7,9 @@ Files written into ``out`` (each table also stays recomputable from the stores):
 * ``fitted_params.toml``: the fitted values (``coopsim run --params`` reads it);
 * ``posterior.csv`` (kept particles, weights, distances), ``posterior_summary.csv``,
   ``generations.csv``;
-* ``fit_report.csv``, ``fit_report.md`` and ``fit.png``: every target against the runs
-  of the fitted point;
+* ``fit_report.csv``: every target against the runs of the fitted point (its page
+  ``fit_report.md`` and picture ``fit.png`` are drawn by
+  :func:`coopsim.presentation.report.write_fit_report`);
 * ``calibration_record.json``: method, settings, seed, date, coopsim version, the
   targets file and its digest, the generations and the fitted values.
 """
@@ -26,12 +27,7 @@ import pandas as pd
 import tomli_w
 
 from coopsim.calibration.fit import Fit, Worker, check_runs, fit, fitted_point
-from coopsim.calibration.report import (
-    fit_report,
-    plot_report,
-    posterior_summary,
-    report_markdown,
-)
+from coopsim.calibration.report import fit_report, posterior_summary
 from coopsim.calibration.spec import CalibrationSpec
 from coopsim.core.outputs import atomic_write, claim_folder
 from coopsim.experiment.engine import check_retries
@@ -59,7 +55,7 @@ class CalibrationResult:
 def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
               progress: Callable[[dict[str, int]], None] | None = None,
               worker: Worker | None = None, retries: int = 1) -> CalibrationResult:
-    """Fit ``spec``'s parameters to its targets, run the checks, write everything to ``out``.
+    """Fit ``spec``'s parameters to its targets, run the checks, write the tables to ``out``.
 
     Running it again on the same ``out`` resumes (finished runs are not repeated).
 
@@ -82,8 +78,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, executor: Any = None,
     summary = posterior_summary(posterior, spec.prior, fitted)
     report = fit_report(spec, checks["fitted"], checks.get("posterior"))
     record = _record(spec, result, fitted, summary)
-    fig = plot_report(spec, report, checks["fitted"])
-    files = _write(out, result, posterior, summary, report, fig, record, fitted)
+    files = _write(out, result, posterior, summary, report, record, fitted)
     return CalibrationResult(result, fitted, summary, report, checks, record, files)
 
 
@@ -105,20 +100,11 @@ def _record(spec: CalibrationSpec, result: Fit, fitted: dict[str, float],
 
 
 def _write(out: Path, result: Fit, posterior: pd.DataFrame, summary: pd.DataFrame,
-           report: pd.DataFrame, fig: Any, record: dict[str, Any],
+           report: pd.DataFrame, record: dict[str, Any],
            fitted: dict[str, float]) -> dict[str, Path]:
-    import matplotlib.pyplot as plt
-
-    files = {name: out / name for name in (
-        "fitted_params.toml", "posterior.csv", "posterior_summary.csv", "generations.csv",
-        "fit_report.csv", "fit_report.md", "fit.png", "calibration_record.json")}
     contents = {
         "fitted_params.toml": tomli_w.dumps({"params": fitted}),
         "posterior.csv": posterior, "posterior_summary.csv": summary,
         "generations.csv": result.history, "fit_report.csv": report,
-        "fit_report.md": report_markdown(report, summary, result.history, record),
-        "fit.png": fig, "calibration_record.json": json.dumps(record, indent=2)}
-    for name, content in contents.items():
-        atomic_write(files[name], content)
-    plt.close(fig)
-    return files
+        "calibration_record.json": json.dumps(record, indent=2)}
+    return {name: atomic_write(out / name, content) for name, content in contents.items()}

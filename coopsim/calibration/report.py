@@ -6,8 +6,6 @@ the check runs, so its numbers can be recomputed from the stores at any time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
@@ -15,11 +13,7 @@ from coopsim.calibration.apmc import weighted_quantile
 from coopsim.calibration.figures import FIGURES
 from coopsim.calibration.spec import CalibrationSpec
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-__all__ = ["fit_report", "plot_report", "posterior_summary", "report_markdown",
-           "target_values"]
+__all__ = ["fit_report", "posterior_summary", "target_values"]
 
 _STATS = ("mean", "sd", "q05", "q50", "q95")
 
@@ -100,63 +94,3 @@ def posterior_summary(posterior: pd.DataFrame, prior: dict[str, tuple[float, flo
     return pd.DataFrame(rows)
 
 
-def report_markdown(report: pd.DataFrame, summary: pd.DataFrame, history: pd.DataFrame,
-                    record: dict) -> str:
-    """A readable fit report (Markdown): parameters, generations, each target by use."""
-    lines = [f"# Calibration report: {record['targets']['name']}", "",
-             f"Method: {record['method']}. Seed {record['seed']}, coopsim "
-             f"{record['coopsim']}, {record['date']}; {record['runs']} runs. Targets: "
-             f"`{record['targets']['file']}` (sha256 {record['targets']['sha256'][:12]}).",
-             "", "## Fitted parameters (weighted posterior)", "",
-             "`fitted` is the weighted posterior median, the value shipped or to use; "
-             "`shrinkage` is 1 - (q95 - q05) / (0.9 x prior width): near 0 the targets "
-             "do not identify the parameter.", "",
-             _table(summary.round(4)), "", "## Generations", "", _stopping(history, record),
-             "", _table(history.round(4)), "",
-             "In the tables of targets: mean, sd and quantiles over the runs of the fitted "
-             "point; `z` = (mean - value) / (range / 4); `inside`: the mean lies in the "
-             "range; `coverage`: share of those runs inside it; `post_q05`-`post_q95`: over "
-             "the runs of posterior draws.", ""]
-    titles = {"fit": "Fitted targets", "check": "Held-out checks (not fitted)",
-              "init": "Set at initialisation (no evidence)"}
-    for use, title in titles.items():
-        part = report[report.use == use].drop(columns="use")
-        if len(part):
-            hits = int(part.inside.sum())
-            lines += [f"## {title}: {hits} of {len(part)} means inside the range", "",
-                      _table(part.round(4)), ""]
-    return "\n".join(lines)
-
-
-def _stopping(history: pd.DataFrame, record: dict) -> str:
-    """Why the sampler stopped, and what that means."""
-    settings, last = record["settings"], history.iloc[-1]
-    if len(history) > 1 and last.p_acc < settings["p_acc_min"]:
-        return (f"Stopped after generation {int(last.generation)}: p_acc {last.p_acc:.3f} < "
-                f"p_acc_min {settings['p_acc_min']} (new proposals rarely improve the fit).")
-    return (f"Stopped at max_generations ({settings['max_generations']}) with p_acc "
-            f"{last.p_acc:.3f} >= p_acc_min {settings['p_acc_min']}: the tolerance was still "
-            "falling, so the posterior may be wider than a longer run would give.")
-
-
-def _table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(False)]
-    return "\n".join([head, rule, *body])
-
-
-def plot_report(spec: CalibrationSpec, report: pd.DataFrame, fitted: pd.DataFrame,
-                title: str | None = None) -> Figure:
-    """The fit picture: each target's range against its figure over the fitted runs."""
-    from coopsim.presentation.plots import plot_fit
-
-    labels = [f"{r.figure} {r.year} ({r.scenario})" for r in report.itertuples()]
-    keys = [f"{r.figure}@{r.year}" for r in report.itertuples()]
-    values = target_values(spec, fitted)
-    targets = pd.DataFrame({"figure": labels, "low": report.low, "high": report.high,
-                            "value": report.value, "use": report.use})
-    simulated = pd.concat([pd.DataFrame({"figure": label, "value": values[key]})
-                           for label, key in zip(labels, keys, strict=True)])
-    return plot_fit(targets, simulated,
-                    title=title or "Targets against runs of the fitted parameters")

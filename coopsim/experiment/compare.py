@@ -3,8 +3,9 @@
 :func:`compare` runs each scenario over the same replication seeds on the engine (so it
 is parallel, Dask-capable and resumable: the store lives in the output folder), then
 writes every run's yearly outcomes, a summary per scenario (mean and 95% interval
-across replications), paired differences against the first scenario with significance
-tests, figures and a one-page Markdown report linking them.
+across replications) and paired differences against the first scenario with
+significance tests. Its figures and one-page report are drawn by
+:func:`coopsim.presentation.report.write_comparison_report`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from coopsim.experiment.engine import run_into
 from coopsim.experiment.stats import ensemble_summary, paired_difference
 from coopsim.experiment.store import describe_failures
 
-__all__ = ["COMPARED", "Comparison", "common_reps", "compare", "summarise_comparison"]
+__all__ = ["COMPARED", "Comparison", "common_reps", "compare", "failed_note",
+           "summarise_comparison"]
 
 #: per-run figures compared across scenarios (final year unless "total")
 COMPARED = ("weak_share", "good_fair_share", "linked_share", "members", "income_member",
@@ -110,13 +112,13 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
     paired = common_reps(runs, scenarios)
     if len(paired) < 2:
         raise RunsFailedError(f"only {len(paired)} replications finished under every "
-                              f"scenario, too few to compare; {_failed_note(failed)}")
+                              f"scenario, too few to compare; {failed_note(failed)}")
     summary, differences = summarise_comparison(runs, scenarios)
-    files = _write_outputs(out, scenarios, runs, yearly, summary, differences, failed)
+    files = _write_tables(out, runs, yearly, summary, differences, failed)
     return Comparison(runs, yearly, summary, differences, files, failed)
 
 
-def _failed_note(failed: pd.DataFrame) -> str:
+def failed_note(failed: pd.DataFrame) -> str:
     """One sentence on the failed runs, for messages and the report."""
     if failed.empty:
         return "no run failed"
@@ -124,69 +126,12 @@ def _failed_note(failed: pd.DataFrame) -> str:
             "same command again tries the failed runs again")
 
 
-def _write_outputs(out: Path, scenarios: Sequence[str], runs: pd.DataFrame,
-                   yearly: pd.DataFrame, summary: pd.DataFrame,
-                   differences: pd.DataFrame, failed: pd.DataFrame) -> dict[str, Path]:
-    import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
-
-    from coopsim.presentation import plots
-
-    tables = {"runs_yearly": yearly, "runs": runs, "summary": summary,
-              "differences": differences, "failed": failed}
-    names = {"runs_yearly": "runs_yearly.csv", "runs": "runs_summary.csv",
-             "summary": "summary.csv", "differences": "differences.csv",
-             "failed": "failed_runs.csv"}
-    files = {key: atomic_write(out / names[key], frame) for key, frame in tables.items()}
-    paired = yearly[yearly.rep.isin(common_reps(runs, scenarios))]
-    bands = ensemble_summary(paired, ["scenario", "year"], ["weak_share", "good_fair_share",
-                                                            "linked_share"])
-    shares, axes = matplotlib.pyplot.subplots(1, 3, figsize=(18, 4.2), layout="constrained")
-    for ax, value in zip(axes, ("weak_share", "good_fair_share", "linked_share"), strict=True):
-        plots.plot_scenario_bands(bands, list(scenarios), value, ax=ax)
-    figures = {
-        "fig_shares": shares,
-        "fig_final": plots.plot_final_comparison(summary),
-        "fig_cost": plots.plot_cost_effectiveness(summary),
-    }
-    for name, fig in figures.items():
-        files[name] = atomic_write(out / f"{name[4:]}.png", fig)
-        matplotlib.pyplot.close(fig)
-    files["report"] = atomic_write(out / "report.md",
-                                   _report(scenarios, summary, differences, runs, failed))
-    return files
-
-
-def _report(scenarios: Sequence[str], summary: pd.DataFrame, differences: pd.DataFrame,
-            runs: pd.DataFrame, failed: pd.DataFrame) -> str:
-    reps = int(summary.n.min())
-    cols = {"weak_share": "weak share", "good_fair_share": "good+fair share",
-            "linked_share": "linked share", "members": "members",
-            "budget_spent_total": "budget spent (m VND)"}
-    lines = [f"# Scenario comparison: {', '.join(scenarios)}", "",
-             f"{reps} replications per scenario over the same seeds (common random numbers); "
-             "figures are at the end of the last simulated year; intervals are 95% "
-             "t-intervals across replications. Budget and counts are at the simulated scale.",
-             ""]
-    if not failed.empty:
-        lines += [f"**Not every run finished.** {_failed_note(failed)}. The figures below "
-                  f"use only the {reps} replications that finished under every scenario "
-                  "(`failed_runs.csv` lists the failures).", ""]
-    lines += ["| scenario | " + " | ".join(cols.values()) + " | cost per weak avoided |",
-             "|---" * (len(cols) + 2) + "|"]
-    for _, row in summary.iterrows():
-        cells = [f"{row[f'{c}_mean']:.3g} [{row[f'{c}_lo']:.3g}, {row[f'{c}_hi']:.3g}]"
-                 for c in cols]
-        cost = row["cost_per_weak_avoided"]
-        lines.append(f"| {row['scenario']} | " + " | ".join(cells)
-                     + f" | {'n/a' if pd.isna(cost) else f'{cost:,.0f}'} |")
-    lines += ["", f"Paired differences against {scenarios[0]} (all figures in "
-              "`differences.csv`):", ""]
-    for _, d in differences[differences.figure == "weak_share"].iterrows():
-        lines.append(f"- {d['scenario']}: weak share {d['mean_diff']:+.3f} "
-                     f"[{d['lo']:+.3f}, {d['hi']:+.3f}] (paired t-test p = {d['p_ttest']:.3g})")
-    lines += ["",
-              "![class shares](shares.png)", "", "![final shares](final.png)", "",
-              "![cost-effectiveness](cost.png)", "",
-              "Every run's yearly outcomes: `runs_yearly.csv`; the store: "
-              "`experiment.sqlite` (re-running the same command resumes it)."]
-    return "\n".join(lines) + "\n"
+def _write_tables(out: Path, runs: pd.DataFrame, yearly: pd.DataFrame,
+                  summary: pd.DataFrame, differences: pd.DataFrame, failed: pd.DataFrame
+                  ) -> dict[str, Path]:
+    """The comparison's tables, each written whole (figures and report: presentation)."""
+    tables = {"runs_yearly": ("runs_yearly.csv", yearly), "runs": ("runs_summary.csv", runs),
+              "summary": ("summary.csv", summary),
+              "differences": ("differences.csv", differences),
+              "failed": ("failed_runs.csv", failed)}
+    return {key: atomic_write(out / name, frame) for key, (name, frame) in tables.items()}

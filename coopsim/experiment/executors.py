@@ -253,7 +253,10 @@ class DaskExecutor:
             futures[fut] = spec
             return fut
 
-        pending = as_completed([submit() for _ in range(min(room, len(todo)))])
+        # this client's loop: as_completed would otherwise take the process's default
+        # client's, which may belong to another experiment (or be closed) and never fire
+        pending = as_completed([submit() for _ in range(min(room, len(todo)))],
+                               loop=self._client.loop)
         for fut in pending:
             spec = futures.pop(fut)
             try:

@@ -13,18 +13,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-__all__ = ["morris_design", "morris_indices", "plot_indices", "problem", "sobol_design",
-           "sobol_indices"]
+__all__ = ["morris_design", "morris_indices", "problem", "sobol_design", "sobol_indices"]
 
 Bounds = Mapping[str, tuple[float, float]]
 
@@ -201,55 +196,3 @@ def sobol_indices(bounds: Bounds, outputs: ArrayLike, seed: int = 0,
     return pd.DataFrame({"parameter": prob["names"],
                          **{k: np.asarray(si[k], dtype=float)
                             for k in ("S1", "S1_conf", "ST", "ST_conf")}})
-
-
-def plot_indices(indices: pd.DataFrame, kind: Literal["sobol", "morris"],
-                 ax: Axes | None = None, title: str | None = None) -> Figure:
-    """Horizontal bars of sensitivity indices with their confidence half-widths.
-
-    Args:
-        indices: output of :func:`sobol_indices` or :func:`morris_indices`.
-        kind: ``"sobol"`` (S1 and ST bars) or ``"morris"`` (mu* bars).
-        ax: axes to draw on; a new figure is made when omitted.
-        title: the axes title (a default naming the method when omitted).
-
-    Returns:
-        The figure drawn on (nothing is shown or saved).
-
-    Raises:
-        ValueError: on an unknown ``kind`` or missing columns.
-    """
-    cols = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"],
-            "morris": ["mu_star", "mu_star_conf"]}.get(kind)
-    if cols is None:
-        raise ValueError(f"kind must be 'sobol' or 'morris', got {kind!r}")
-    missing = [c for c in ["parameter", *cols] if c not in indices.columns]
-    if missing:
-        raise ValueError(f"indices lack the {kind} columns {missing}")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6.5, 1.5 + 0.45 * len(indices)), layout="constrained")
-    _draw_bars(ax, indices.sort_values(cols[2] if kind == "sobol" else "mu_star"), kind)
-    ax.set_title(title or ("Sobol' sensitivity indices" if kind == "sobol"
-                           else "Morris screening"))
-    ax.legend(loc="best")
-    return ax.figure
-
-
-def _draw_bars(ax: Axes, data: pd.DataFrame, kind: str) -> None:
-    """The bars, error bars and axis labels of :func:`plot_indices` (largest on top)."""
-    y = np.arange(len(data))
-    if kind == "sobol":
-        ax.barh(y - 0.2, data.S1, height=0.4, xerr=data.S1_conf, capsize=3,
-                color="#4575b4", label="first order (S1)")
-        ax.barh(y + 0.2, data.ST, height=0.4, xerr=data.ST_conf, capsize=3,
-                color="#d73027", label="total (ST)")
-        ax.axvline(0.0, color="black", lw=0.8)
-        ax.set_xlabel("index (share of output variance)")
-    else:
-        ax.barh(y, data.mu_star, height=0.6, xerr=data.mu_star_conf, capsize=3,
-                color="#4575b4", label="mu* (95% bootstrap interval)")
-        ax.set_xlabel("mu* (change in output per unit range)")
-    ax.set_yticks(y, data.parameter)
-    ax.set_ylabel("parameter")

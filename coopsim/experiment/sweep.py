@@ -188,16 +188,14 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
                     retries: int = 1) -> pd.DataFrame:
     """Run a Morris or Sobol design and compute the indices of :data:`OUTPUTS`.
 
-    Outputs are each point's mean over replications. Writes ``indices.csv`` and one
-    figure per output into ``out``.
+    Outputs are each point's mean over replications. Writes ``indices.csv`` into ``out``
+    (its figures: :func:`coopsim.presentation.report.write_sensitivity_figures`).
 
     Raises:
         RunsFailedError: a run failed (the indices need every run, so that every point
             averages the same replications; the store keeps what finished, and running
             again retries the failed ones).
     """
-    import matplotlib.pyplot  # the caller's backend is kept (inline in a notebook)
-
     result = run_sweep(design, out, executor, retries, progress, kind="sensitivity")
     out = result.store.parent
     if not result.failed.empty:
@@ -216,11 +214,6 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
         table = (sensitivity.morris_indices(bounds, frame, y, seed=design.master_seed)
                  if design.kind == "morris"
                  else sensitivity.sobol_indices(bounds, y, seed=design.master_seed))
-        fig = sensitivity.plot_indices(table, design.kind,
-                                       title=f"{design.kind.capitalize()} indices of final "
-                                             f"{output.replace('_', ' ')}")
-        atomic_write(out / f"indices_{output}.png", fig)
-        matplotlib.pyplot.close(fig)
         tables.append(table.assign(output=output))
     indices = pd.concat(tables, ignore_index=True)
     atomic_write(out / "indices.csv", indices)

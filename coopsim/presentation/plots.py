@@ -6,6 +6,8 @@ nothing is shown or saved here (the caller owns paths).
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -14,8 +16,8 @@ from matplotlib.figure import Figure
 
 __all__ = ["CLASS_COLOURS", "EDGE_STATUS_COLOURS", "KIND_COLOURS", "SHARE_LABELS",
            "plot_class_share_bands", "plot_class_shares", "plot_cost_effectiveness",
-           "plot_final_comparison", "plot_fit", "plot_life_line", "plot_network",
-           "plot_scenario_bands", "plot_sensitivity"]
+           "plot_final_comparison", "plot_fit", "plot_fit_report", "plot_life_line",
+           "plot_network", "plot_scenario_bands", "plot_sensitivity"]
 
 CLASS_COLOURS = {"good": "#1a9850", "fair": "#91cf60", "average": "#fee08b", "weak": "#d73027"}
 
@@ -296,7 +298,72 @@ def plot_fit(targets: pd.DataFrame, simulated: pd.DataFrame, ax: Axes | None = N
 
 def plot_sensitivity(indices: pd.DataFrame, kind: str = "sobol", ax: Axes | None = None,
                      title: str | None = None) -> Figure:
-    """Sensitivity bars (Sobol S1/ST or Morris mu*), see ``experiment.sensitivity``."""
-    from coopsim.experiment.sensitivity import plot_indices
+    """Horizontal bars of sensitivity indices with their confidence half-widths.
 
-    return plot_indices(indices, kind, ax=ax, title=title)
+    Args:
+        indices: output of :func:`~coopsim.experiment.sensitivity.sobol_indices` or
+            :func:`~coopsim.experiment.sensitivity.morris_indices`.
+        kind: ``"sobol"`` (S1 and ST bars) or ``"morris"`` (mu* bars).
+        ax: axes to draw on; a new figure is made when omitted.
+        title: the axes title (a default naming the method when omitted).
+
+    Returns:
+        The figure drawn on (nothing is shown or saved).
+
+    Raises:
+        ValueError: on an unknown ``kind`` or missing columns.
+    """
+    cols = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"],
+            "morris": ["mu_star", "mu_star_conf"]}.get(kind)
+    if cols is None:
+        raise ValueError(f"kind must be 'sobol' or 'morris', got {kind!r}")
+    missing = [c for c in ["parameter", *cols] if c not in indices.columns]
+    if missing:
+        raise ValueError(f"indices lack the {kind} columns {missing}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 1.5 + 0.45 * len(indices)), layout="constrained")
+    _draw_bars(ax, indices.sort_values(cols[2] if kind == "sobol" else "mu_star"), kind)
+    ax.set_title(title or ("Sobol' sensitivity indices" if kind == "sobol"
+                           else "Morris screening"))
+    ax.legend(loc="best")
+    return ax.figure
+
+
+def _draw_bars(ax: Axes, data: pd.DataFrame, kind: str) -> None:
+    """The bars, error bars and axis labels of :func:`plot_sensitivity` (largest on top)."""
+    y = np.arange(len(data))
+    if kind == "sobol":
+        ax.barh(y - 0.2, data.S1, height=0.4, xerr=data.S1_conf, capsize=3,
+                color="#4575b4", label="first order (S1)")
+        ax.barh(y + 0.2, data.ST, height=0.4, xerr=data.ST_conf, capsize=3,
+                color="#d73027", label="total (ST)")
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_xlabel("index (share of output variance)")
+    else:
+        ax.barh(y, data.mu_star, height=0.6, xerr=data.mu_star_conf, capsize=3,
+                color="#4575b4", label="mu* (95% bootstrap interval)")
+        ax.set_xlabel("mu* (change in output per unit range)")
+    ax.set_yticks(y, data.parameter)
+    ax.set_ylabel("parameter")
+
+
+def plot_fit_report(spec: Any, report: pd.DataFrame, fitted: pd.DataFrame,
+                    title: str | None = None) -> Figure:
+    """The fit picture of a calibration: each target's range against its fitted runs.
+
+    Args:
+        spec: the :class:`~coopsim.calibration.spec.CalibrationSpec`.
+        report: :func:`coopsim.calibration.report.fit_report` of the fitted runs.
+        fitted: the fitted point's check runs (one row per run, one column per target).
+    """
+    from coopsim.calibration.report import target_values
+
+    labels = [f"{r.figure} {r.year} ({r.scenario})" for r in report.itertuples()]
+    keys = [f"{r.figure}@{r.year}" for r in report.itertuples()]
+    values = target_values(spec, fitted)
+    targets = pd.DataFrame({"figure": labels, "low": report.low, "high": report.high,
+                            "value": report.value, "use": report.use})
+    simulated = pd.concat([pd.DataFrame({"figure": label, "value": values[key]})
+                           for label, key in zip(labels, keys, strict=True)])
+    return plot_fit(targets, simulated,
+                    title=title or "Targets against runs of the fitted parameters")
