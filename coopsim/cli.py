@@ -22,6 +22,7 @@ import pandas as pd
 
 from coopsim.core.errors import CoopsimError, RunsFailedError
 from coopsim.core.outputs import check_folder, record_outputs
+from coopsim.model import outcomes
 from coopsim.model.network import write_network
 from coopsim.policy.runner import validate_run_args
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios
@@ -35,20 +36,9 @@ EXIT_BAD_INPUT = 2
 #: exit status when the work was done but runs failed (named; a rerun retries them)
 EXIT_RUNS_FAILED = 3
 
-TABLE_COLUMNS = {
-    "year": "year", "n_good": "good", "n_fair": "fair", "n_average": "average",
-    "n_weak": "weak", "n_unrated": "unrated", "weak_share": "weak %", "n_active": "active",
-    "n_inactive": "inactive", "founded": "founded", "dissolved": "dissolved",
-    "members": "members", "membership_rate": "member hh %", "income_member": "inc member",
-    "income_nonmember": "inc non-mem", "loans_granted": "loans",
-}
-LINK_COLUMNS = {
-    "year": "year", "links_active": "links", "linked_share": "coops linked %",
-    "links_formed": "formed", "links_ended": "ended", "businesses_linked_share": "biz w/ coop %",
-    "largest_component": "largest comp", "side_selling_rate": "side-sell %",
-    "n_brands": "brands", "n_ocop_3": "OCOP 3*", "n_ocop_4": "4*", "n_ocop_5": "5*",
-    "income_linked_members": "inc linked", "income_unlinked_members": "inc unlinked",
-}
+#: the yearly tables `coopsim run` prints (columns and labels from the outcome registry)
+TABLE_COLUMNS = outcomes.table_columns("stock")
+LINK_COLUMNS = outcomes.table_columns("links")
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, Any]:
@@ -73,9 +63,10 @@ def yearly_table(yearly: pd.DataFrame, columns: dict[str, str] = TABLE_COLUMNS) 
     """Format yearly figures for the terminal (shares in %, money to 0.1 m VND)."""
     t = yearly[[c for c in columns if c in yearly]].copy()
     for col in t.columns:
-        if col.endswith(("_share", "_rate")):
+        o = outcomes.OUTCOMES.get(col)
+        if o is not None and o.percent:
             t[col] = (100 * t[col]).round(1)
-        elif col.startswith("income"):
+        elif o is not None and o.unit.startswith("m VND"):
             t[col] = t[col].round(1)
     return t.rename(columns=columns).to_string(index=False)
 
@@ -253,6 +244,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from coopsim.experiment.sweep import design_from_spec, load_spec, run_sweep
 
     design = design_from_spec(load_spec(args.spec), str(args.spec))
+    outputs = outcomes.check_run_outcomes(_names(args.outputs))
     for name in {p["scenario"] for p in design.points}:
         load_scenario(name)
     if (args.out / "experiment.sqlite").exists() and not args.resume:
@@ -261,10 +253,26 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     executor = _experiment_checks(args, design, "sweep")
     bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
-        result = run_sweep(design, args.out, executor, args.retries, progress)
+        result = run_sweep(design, args.out, executor, args.retries, progress,
+                           outputs=outputs)
     print(f"{len(design.points)} points x {design.reps} replications; "
           f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
     return _failed_status(result.failed, design.n_runs, args.out)
+
+
+def _names(text: str) -> list[str]:
+    """``"a,b, c"`` -> ``["a", "b", "c"]``."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _cmd_outcomes(args: argparse.Namespace) -> int:
+    rows = [{"name": o.name, "level": o.level, "unit": o.unit,
+             "run figure": (f"{o.name}, {o.name}_total" if o.flow else o.name)
+             if o.level != "coop_year" else "", "meaning": o.doc}
+            for o in [*outcomes.OUTCOMES.values(), *outcomes.COOP_OUTCOMES.values()]]
+    with pd.option_context("display.max_colwidth", 90, "display.width", 200):
+        print(pd.DataFrame(rows).to_string(index=False))
+    return 0
 
 
 def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
@@ -284,6 +292,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from coopsim.presentation.report import write_sensitivity_figures
 
     bounds = _parse_bounds(args.param) if args.param else DEFAULT_SENSITIVITY
+    outputs = outcomes.check_run_outcomes(_names(args.outputs))
     fixed = {"scale": args.scale} if args.scale is not None else {}
     load_scenario(args.scenario)
     validate_run_args(args.seed, args.years)
@@ -292,7 +301,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     executor = _experiment_checks(args, design, "sensitivity")
     bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
-        indices = run_sensitivity(design, args.out, executor, progress, args.retries)
+        indices = run_sensitivity(design, args.out, executor, progress, args.retries,
+                                  outputs)
     write_sensitivity_figures(indices, design.kind, args.out)
     with pd.option_context("display.width", 160):
         print(indices.round(3).to_string(index=False))
@@ -446,6 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--out", type=Path, required=True, help="output folder (holds the store)")
     w.add_argument("--resume", action="store_true",
                    help="continue the experiment already in --out (finished runs are kept)")
+    w.add_argument("--outputs", default="weak_share,good_fair_share,linked_share",
+                   metavar="NAME,...", help="run-level outcomes summarised per point "
+                                            "(see `coopsim outcomes`; default: %(default)s)")
     _executor_args(w)
     w.set_defaults(func=_cmd_sweep)
     z = sub.add_parser("sensitivity", help="Morris or Sobol indices of weak and linked shares")
@@ -459,6 +472,9 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--years", type=int, default=10, help="years per run (default 10)")
     z.add_argument("--scale", type=float, default=None, help="fraction of households")
     z.add_argument("--scenario", default="baseline", help="scenario of every run")
+    z.add_argument("--outputs", default="weak_share,linked_share", metavar="NAME,...",
+                   help="run-level outcomes whose indices are computed (see `coopsim "
+                        "outcomes`; default: %(default)s)")
     z.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     z.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
     _executor_args(z)
@@ -491,6 +507,8 @@ def build_parser() -> argparse.ArgumentParser:
     v2.add_argument("--scale", type=float, default=0.1,
                     help="fraction of households of the first model (default 0.1)")
     v2.set_defaults(func=_cmd_viz)
+    o = sub.add_parser("outcomes", help="list every outcome: level, unit, meaning")
+    o.set_defaults(func=_cmd_outcomes)
     c = sub.add_parser("scenarios", help="list the shipped scenarios")
     c.set_defaults(func=_cmd_scenarios)
     v = sub.add_parser("province", help="write the default province file to edit")

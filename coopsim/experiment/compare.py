@@ -24,13 +24,14 @@ from coopsim.experiment.designs import scenario_comparison
 from coopsim.experiment.engine import run_into
 from coopsim.experiment.stats import ensemble_summary, paired_difference
 from coopsim.experiment.store import describe_failures
+from coopsim.model.outcomes import headline
 
 __all__ = ["COMPARED", "Comparison", "common_reps", "compare", "failed_note",
            "summarise_comparison"]
 
-#: per-run figures compared across scenarios (final year unless "total")
-COMPARED = ("weak_share", "good_fair_share", "linked_share", "members", "income_member",
-            "dissolved_total", "n_merged", "budget_spent_total", "n_weak")
+#: per-run figures compared across scenarios (final year unless "total"): the
+#: registry's headline outcomes (:func:`coopsim.model.outcomes.headline`)
+COMPARED = tuple(headline())
 
 
 @dataclass

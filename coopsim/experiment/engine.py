@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from coopsim.core.checks import number_problem
@@ -26,39 +25,18 @@ from coopsim.experiment.designs import Design, RunSpec
 from coopsim.experiment.executors import KeepOpen, SerialExecutor
 from coopsim.experiment.inputs import Inputs, read_inputs
 from coopsim.experiment.store import Store
+from coopsim.model.outcomes import plain, run_summary
 from coopsim.world.params import ParameterError
 
-__all__ = ["MAX_RETRIES", "SUMMARY_FIGURES", "check_retries", "execute", "run_experiment",
-           "run_into", "summarise"]
+__all__ = ["MAX_RETRIES", "check_retries", "execute", "run_experiment", "run_into",
+           "summarise"]
 
 #: most retries of a failed run in one call of :func:`run_experiment`
 MAX_RETRIES = 10
 
-#: final-year figures kept per run (the yearly series are kept in full as well)
-SUMMARY_FIGURES = ("weak_share", "good_fair_share", "linked_share", "members",
-                   "membership_rate", "income_member", "income_nonmember", "n_weak",
-                   "n_active", "n_merged", "links_active")
-
-
-def summarise(yearly: pd.DataFrame) -> dict[str, float]:
-    """A run's summary: final-year figures, and totals over the run."""
-    last = yearly.iloc[-1]
-    out = {k: _plain(last[k]) for k in SUMMARY_FIGURES if k in yearly}
-    out["n_rated"] = int(sum(last[f"n_{c}"] for c in ("good", "fair", "average", "weak")))
-    out["dissolved_total"] = int(yearly["dissolved"].sum())
-    out["founded_total"] = int(yearly["founded"].sum())
-    out["budget_spent_total"] = float(yearly["budget_spent"].sum()) \
-        if "budget_spent" in yearly else 0.0
-    for col in yearly.columns:
-        if col.startswith("spent_"):
-            out[f"{col}_total"] = float(yearly[col].sum())
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+def summarise(yearly: pd.DataFrame) -> dict[str, Any]:
+    """A run's summary (:func:`coopsim.model.outcomes.run_summary`)."""
+    return run_summary(yearly)
 
 
 def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = None
@@ -92,7 +70,7 @@ def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = 
         summary = summarise(res.yearly)
         if measures is not None:
             summary.update(measures(res))
-        return {"yearly": [{k: _plain(v) for k, v in row.items()}
+        return {"yearly": [{k: plain(v) for k, v in row.items()}
                            for row in res.yearly.to_dict(orient="records")],
                 "summary": summary, "provenance": prov,
                 "wall": round(time.perf_counter() - t0, 3)}

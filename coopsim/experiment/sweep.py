@@ -25,7 +25,7 @@ it on the engine and computes the indices of the final weak share and linked sha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,15 @@ from coopsim.experiment.designs import MAX_REPS, MAX_SAMPLES, Design
 from coopsim.experiment.engine import run_into
 from coopsim.experiment.stats import ensemble_summary
 from coopsim.experiment.store import Store, describe_failures
+from coopsim.model.outcomes import check_run_outcomes
 from coopsim.world.params import ParameterError, check_seed, check_years
 
 __all__ = ["OUTPUTS", "SweepResult", "design_from_spec", "load_spec", "run_sensitivity",
            "run_sweep", "sensitivity_design"]
 
 KINDS = ("explicit", "factorial", "lhs", "sobol_sequence", "morris", "sobol")
+#: the outputs of a sensitivity study unless others are named (any run-level outcome of
+#: :mod:`coopsim.model.outcomes` may be)
 OUTPUTS = ("weak_share", "linked_share")
 _TABLES = ("sweep", "bounds", "levels", "points", "fixed")
 _SWEEP_KEYS = {"design", "scenario", "reps", "years", "seed", "n"}
@@ -161,8 +164,14 @@ class SweepResult:
 
 def run_sweep(design: Design, out: str | Path, executor: Any = None, retries: int = 1,
               progress: Callable[[dict[str, int]], None] | None = None,
-              kind: str = "sweep") -> SweepResult:
+              kind: str = "sweep",
+              outputs: Sequence[str] = ("weak_share", "good_fair_share", "linked_share")
+              ) -> SweepResult:
     """Run (or resume) a design into ``out``; export tables and per-point summaries.
+
+    ``outputs`` (run-level outcomes of the registry) are summarised per point
+    (``summary_by_point.csv``: mean and interval over replications) and, those that are
+    yearly figures, per point and year (``summary_by_point_year.csv``).
 
     Every file is written whole (temporary name, then rename). Runs that failed are
     listed in ``failed_runs.csv`` and in the result; running again tries them again.
@@ -171,22 +180,31 @@ def run_sweep(design: Design, out: str | Path, executor: Any = None, retries: in
         ParameterError, PolicyError, ProvinceError: bad input files (nothing written).
         RefusedError: ``out`` holds other output, or a store that cannot be resumed.
     """
+    outputs = check_run_outcomes(outputs)
     out = Path(out)
     with run_into(design, out, kind, executor, retries, progress) as store:
         files = {p.stem: p for p in store.export(out)}
         yearly, failed, counts = store.yearly_frame(), store.failed_frame(), store.counts()
+        runs = store.summary_frame()
     files["failed_runs"] = atomic_write(out / "failed_runs.csv", failed)
-    if not yearly.empty:
-        by_point = ensemble_summary(yearly, ["point", "year"],
-                                    ["weak_share", "good_fair_share", "linked_share"])
-        files["by_point"] = atomic_write(out / "summary_by_point_year.csv", by_point)
+    if not runs.empty:
+        files["by_point"] = atomic_write(out / "summary_by_point.csv",
+                                         ensemble_summary(runs, ["point"], list(outputs)))
+        yearly_outputs = [o for o in outputs if o in yearly]
+        if yearly_outputs:
+            files["by_point_year"] = atomic_write(
+                out / "summary_by_point_year.csv",
+                ensemble_summary(yearly, ["point", "year"], yearly_outputs))
     return SweepResult(files, counts, failed, out / "experiment.sqlite")
 
 
 def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
                     progress: Callable[[dict[str, int]], None] | None = None,
-                    retries: int = 1) -> pd.DataFrame:
-    """Run a Morris or Sobol design and compute the indices of :data:`OUTPUTS`.
+                    retries: int = 1, outputs: Sequence[str] = OUTPUTS) -> pd.DataFrame:
+    """Run a Morris or Sobol design and compute the indices of ``outputs``.
+
+    ``outputs`` are run-level outcomes of the registry (last-year figures, or
+    ``<flow>_total``; checked by :func:`coopsim.model.outcomes.check_run_outcomes`).
 
     Outputs are each point's mean over replications. Writes ``indices.csv`` into ``out``
     (its figures: :func:`coopsim.presentation.report.write_sensitivity_figures`).
@@ -196,6 +214,7 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
             averages the same replications; the store keeps what finished, and running
             again retries the failed ones).
     """
+    outputs = check_run_outcomes(outputs)
     result = run_sweep(design, out, executor, retries, progress, kind="sensitivity")
     out = result.store.parent
     if not result.failed.empty:
@@ -204,12 +223,12 @@ def run_sensitivity(design: Design, out: str | Path, executor: Any = None,
                               f"{out / 'failed_runs.csv'}; run the same command again to "
                               "retry them")
     with Store(result.store, readonly=True) as store:
-        means = ensemble_summary(store.summary_frame(), ["point"], list(OUTPUTS))
+        means = ensemble_summary(store.summary_frame(), ["point"], list(outputs))
     means = means.set_index("point")
     bounds = {k: tuple(v) for k, v in design.info["bounds"].items()}
     frame = pd.DataFrame([p["overrides"] for p in design.points])[list(bounds)]
     tables = []
-    for output in OUTPUTS:
+    for output in outputs:
         y = means[f"{output}_mean"].to_numpy(float)
         table = (sensitivity.morris_indices(bounds, frame, y, seed=design.master_seed)
                  if design.kind == "morris"

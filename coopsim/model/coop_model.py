@@ -21,15 +21,9 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from coopsim.model import brands, membership
+from coopsim.model import brands, membership, outcomes
 from coopsim.model.accounts import World
 from coopsim.model.business import Business
-from coopsim.model.contracts import (
-    BREACHED_BY_BUSINESS,
-    BREACHED_BY_COOP,
-    COMPLETED,
-    ENDED_BY_EXIT,
-)
 from coopsim.model.cooperative import (
     ACTIVE,
     DISSOLVED,
@@ -61,34 +55,12 @@ from coopsim.world.province import Province, load_province
 __all__ = ["COOP_YEAR_COLUMNS", "CoopModel", "METRICS", "YEARLY_COLUMNS"]
 
 CLASSES = ("good", "fair", "average", "weak")
-METRICS = (
-    "year", "month", *(f"n_{c}" for c in CLASSES), "n_unrated", "weak_share",
-    "good_fair_share", *(f"n_{s}" for s in STATUSES), "members", "membership_rate",
-    "income_member", "income_nonmember", "founded", "dissolved", "loans_active",
-    "loans_granted", "side_selling_rate", "links_active", "linked_share", "links_formed",
-    "links_completed", "links_breached_by_coop", "links_breached_by_business",
-    "links_ended_by_exit", "businesses_linked_share", "n_brands", "n_ocop_3", "n_ocop_4",
-    "n_ocop_5", "income_linked_members", "income_unlinked_members",
-)
-ENDINGS = {COMPLETED: "links_completed", BREACHED_BY_COOP: "links_breached_by_coop",
-           BREACHED_BY_BUSINESS: "links_breached_by_business",
-           ENDED_BY_EXIT: "links_ended_by_exit"}
-YEARLY_COLUMNS = [
-    "year", *(f"n_{c}" for c in CLASSES), "n_unrated", "weak_share", "good_fair_share",
-    *(f"n_{s}" for s in STATUSES), "founded", "dissolved", "members", "membership_rate",
-    "income_member", "income_nonmember", "loans_granted", "loans_active", "mean_score",
-    "links_active", "linked_share", "links_formed", "links_ended", "businesses_linked_share",
-    "largest_component", "coop_degree_mean", "coop_degree_max", "coops_with_degree_1",
-    "coops_with_degree_2", "coops_with_degree_3", "coops_with_degree_4plus", "n_brands",
-    "n_ocop_3",
-    "n_ocop_4", "n_ocop_5", "side_selling_rate", "income_linked_members",
-    "income_unlinked_members",
-]
-COOP_YEAR_COLUMNS = [
-    "year", "coop", "district", "commune", "product", "status", "age_months", "members",
-    "revenue", "profit", "score", "coop_class", "regime", "competence", "cash", "debt",
-    "linked_months", "has_brand", "ocop_stars", "qualification",
-]
+#: the figures recorded every month, every December and per cooperative and year (all
+#: declared in :mod:`coopsim.model.outcomes`)
+METRICS = tuple(outcomes.month_columns())
+YEARLY_COLUMNS = outcomes.year_columns()
+COOP_YEAR_COLUMNS = outcomes.coop_year_columns()
+_YEARLY = frozenset(YEARLY_COLUMNS)
 
 
 def _metric(model: CoopModel, name: str) -> Any:
@@ -394,9 +366,8 @@ class CoopModel(mesa.Model):
             "members": n_mem, "membership_rate": n_mem / n,
             "income_member": inc_members / n_mem if n_mem else 0.0,
             "income_nonmember": (inc_all - inc_members) / (n - n_mem) if n_mem < n else 0.0,
-            "founded": self.founded, "dissolved": self.dissolved,
             "loans_active": sum(1 for c in live if c.debt > 0),
-            "loans_granted": self.loans_granted, "side_selling_rate": side_selling,
+            "side_selling_rate": side_selling,
             **self._value_chain_metrics(members),
         }
 
@@ -413,8 +384,6 @@ class CoopModel(mesa.Model):
             "links_active": len(vc.active),
             "linked_share": (sum(1 for c in active if links[c.idx] > 0) / len(active)
                              if active else 0.0),
-            "links_formed": vc.formed,
-            **{name: vc.ended[status] for status, name in ENDINGS.items()},
             "businesses_linked_share": (sum(1 for b in open_b if b.idx in supplied) / len(open_b)
                                         if open_b else 0.0),
             "n_brands": sum(1 for c in live if c.has_brand),
@@ -443,6 +412,9 @@ class CoopModel(mesa.Model):
                    **net,
                    side_selling_rate=float(np.mean(self._year_side_selling))
                    if self._year_side_selling else 0.0)
+        if row.keys() != _YEARLY:  # a figure computed but not declared, or the reverse
+            raise RuntimeError(f"yearly row and outcomes.year_columns() differ: "
+                               f"{sorted(row.keys() ^ _YEARLY)}")
         self.datacollector.add_table_row("yearly", row)
 
     def _coop_year_row(self, coop: Cooperative, end: YearEnd) -> None:

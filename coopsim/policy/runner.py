@@ -26,6 +26,7 @@ from coopsim.core.codeinfo import code_digest, git_commit
 from coopsim.core.outputs import atomic_write, claim_folder, record_outputs
 from coopsim.model.contracts import Contract
 from coopsim.model.coop_model import CoopModel
+from coopsim.model.outcomes import derive_yearly
 from coopsim.policy.package import Policy
 from coopsim.policy.scenarios import Scenario, load_scenario
 from coopsim.world.params import Params, check_seed, check_years
@@ -158,11 +159,13 @@ def run(scenario: Scenario | str | Path | None = None,
     record["wall_seconds"] = round(time.perf_counter() - t0, 3)
     record["households"] = len(model.households)
     dc = model.datacollector
+    coop_years = dc.get_table_dataframe("coop_years")
     spending, figures = _policy_tables(policy)
     result = RunResult(
         monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
-        yearly=_with_policy(dc.get_table_dataframe("yearly"), spending, figures),
-        coop_years=dc.get_table_dataframe("coop_years"),
+        yearly=_with_policy(derive_yearly(dc.get_table_dataframe("yearly"), coop_years,
+                                          params.scale), spending, figures),
+        coop_years=coop_years,
         provenance=record, snapshots=model.snapshots,
         contracts=pd.DataFrame([c.to_dict() for c in model.value_chain.contracts],
                                columns=CONTRACT_COLUMNS),
