@@ -12,7 +12,6 @@ from coopsim.experiment.sensitivity import (
     sobol_design,
     sobol_indices,
 )
-
 from coopsim.presentation.plots import plot_sensitivity as plot_indices
 
 pytest.importorskip("SALib")  # imported by the module on first use
