@@ -20,7 +20,9 @@ def test_run_writes_tables_and_provenance(tmp_path, capsys):
     assert {p.name for p in out.iterdir()} == {"monthly.csv", "yearly.csv", "coop_years.csv",
                                                "contracts.csv", "provenance.json",
                                                "household_snapshots.npz", "spending.csv",
-                                               "lever_figures.csv", "coopsim-output.json"}
+                                               "lever_figures.csv", "coopsim-output.json",
+                                               "stock.csv", "events.csv", "cohort.csv",
+                                               "fates.csv"}
     snaps = np.load(out / "household_snapshots.npz")
     assert {"step0_coop", "step12_coop", "step24_income12"} <= set(snaps.files)
     assert len(snaps["step24_coop"]) == json.loads((out / "provenance.json").read_text())[

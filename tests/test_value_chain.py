@@ -97,17 +97,17 @@ def test_linked_cooperatives_score_the_value_chain_sub_item():
               if c.start < 36 and (c.end is None or c.end >= 25)}
     rated = [c for c in model.coops if c.last_score is not None
              and c.last_score.regime == "01/2020" and c.last_score.coop_class is not None]
-    points = {c.idx: c.last_score.criteria["II.tech_brand_chain"] for c in rated}
+    points = {c.idx: c.last_score.criteria["9.technology_brand_chain"] for c in rated}
     assert any(i in linked for i in points)
     rows = model.datacollector.get_table_dataframe("coop_years")
     rows2020 = rows[rows.year == 2020].set_index("coop")
     for idx in rows2020.index:  # the coop_years table says who was linked that year
         assert (rows2020.loc[idx, "linked_months"] > 0) == (idx in linked), idx
-    for c in rated:
-        if c.idx in linked:
-            assert points[c.idx] >= 2, c       # 2 points for the value-chain contract
-        elif not c.processes:
-            assert points[c.idx] <= 1, c       # at most the brand point
+    for c in rated:  # 1 point each: processing, trademark, OCOP product, contract
+        rec = c.last_record  # as they were at the rating
+        others = int(rec.processes) + int(rec.has_brand) + int(rec.ocop_stars > 0)
+        assert rec.linked == (c.idx in linked)
+        assert points[c.idx] == others + (c.idx in linked), c
 
 
 @pytest.mark.parametrize(("competence", "assets", "draw", "stars"), [

@@ -25,9 +25,10 @@ from coopsim.experiment.engine import run_into
 from coopsim.experiment.stats import ensemble_summary, paired_difference
 from coopsim.experiment.store import describe_failures
 from coopsim.model.outcomes import headline
+from coopsim.model.stock import STOCK_COLUMNS
 
-__all__ = ["COMPARED", "Comparison", "common_reps", "compare", "failed_note",
-           "summarise_comparison"]
+__all__ = ["COMPARED", "COMPONENTS", "Comparison", "common_reps", "compare",
+           "decompose_weak", "failed_note", "summarise_comparison", "summarise_decomposition"]
 
 #: per-run figures compared across scenarios (final year unless "total"): the
 #: registry's headline outcomes (:func:`coopsim.model.outcomes.headline`)
@@ -45,6 +46,12 @@ class Comparison:
         differences: per scenario and figure, the paired difference to the first.
         files: paths written, by name.
         failed: the runs that failed (empty when every run finished).
+        decomposition: per scenario and component, the difference in weak cooperatives
+            against the first scenario that each part explains (:func:`decompose_weak`).
+        stock: per scenario and year, the mean over replications of the stock's
+            movement (:data:`coopsim.model.stock.STOCK_COLUMNS`).
+        cohort: per scenario, year, first class and fate, the mean number of the
+            starting stock's cooperatives.
     """
 
     runs: pd.DataFrame
@@ -53,6 +60,9 @@ class Comparison:
     differences: pd.DataFrame
     files: dict[str, Path]
     failed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stock: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cohort: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def common_reps(runs: pd.DataFrame, scenarios: Sequence[str]) -> list[int]:
@@ -88,6 +98,76 @@ def summarise_comparison(runs: pd.DataFrame, scenarios: Sequence[str]
     return summary, pd.DataFrame(rows)
 
 
+#: the parts of a difference in weak cooperatives between two scenarios
+COMPONENTS = ("improvement", "ceasing", "removal", "entry")
+
+
+def decompose_weak(fates: pd.DataFrame, base: str, other: str) -> pd.DataFrame:
+    """Split each replication's difference in weak cooperatives (``other`` - ``base``).
+
+    Replication *r* of both scenarios starts from the same stock (same seed), so each
+    cooperative of the starting stock is followed in both runs, and the difference in
+    live cooperatives classed weak at the end is the sum of:
+
+    * ``improvement``: cooperatives live and rated in both runs (rated better or worse);
+    * ``ceasing``: live in both, rated in one only (one ceased operating, or is new);
+    * ``removal``: live in one run only (dissolved or merged in the other);
+    * ``entry``: cooperatives founded during the runs (weak among them).
+
+    Args:
+        fates: the ``fates`` tables of both scenarios' runs (columns ``scenario``,
+            ``rep``, ``coop``, ``initial``, ``status``, ``coop_class``).
+
+    Returns:
+        One row per replication: ``rep``, the four components and ``total``.
+    """
+    f = fates.assign(live=~fates.status.isin(["dissolved", "merged"]),
+                     weak=fates.coop_class == "weak", rated=fates.coop_class.notna())
+    rows = []
+    for rep in sorted(set(f.rep[f.scenario == base]) & set(f.rep[f.scenario == other])):
+        b = f[(f.scenario == base) & (f.rep == rep)]
+        o = f[(f.scenario == other) & (f.rep == rep)]
+        pair = pd.merge(b[b.initial], o[o.initial], on="coop", how="outer",
+                        suffixes=("_b", "_o"))
+        pair = pair.fillna({"live_b": False, "live_o": False, "weak_b": False,
+                            "weak_o": False, "rated_b": False, "rated_o": False})
+        delta = pair.weak_o.astype(int) - pair.weak_b.astype(int)
+        both = pair.live_b & pair.live_o
+        rated = both & pair.rated_b & pair.rated_o
+        row = {"rep": int(rep), "improvement": int(delta[rated].sum()),
+               "ceasing": int(delta[both & ~rated].sum()),
+               "removal": int(delta[~both].sum()),
+               "entry": int((~o.initial & o.weak).sum() - (~b.initial & b.weak).sum())}
+        row["total"] = int(o.weak.sum() - b.weak.sum())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["rep", *COMPONENTS, "total"])
+
+
+def summarise_decomposition(fates: pd.DataFrame, scenarios: Sequence[str]) -> pd.DataFrame:
+    """Mean and 95% interval over replications of each part, per scenario vs the first."""
+    parts = [decompose_weak(fates, scenarios[0], name).assign(scenario=name)
+             for name in scenarios[1:]]
+    if not parts or all(p.empty for p in parts):
+        return pd.DataFrame()
+    per_rep = pd.concat(parts, ignore_index=True)
+    table = ensemble_summary(per_rep, ["scenario"], [*COMPONENTS, "total"])
+    return table.set_index("scenario").loc[list(scenarios[1:])].reset_index()
+
+
+def _stock_means(yearly: pd.DataFrame, cohort: pd.DataFrame, scenarios: Sequence[str]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per scenario and year, the stock's movement and the cohort, averaged over reps."""
+    cols = [c for c in STOCK_COLUMNS if c != "year"]
+    stock = yearly.groupby(["scenario", "year"], sort=False)[cols].mean().reset_index()
+    if cohort.empty:
+        return stock, cohort
+    reps = cohort.groupby("scenario").rep.nunique()
+    sums = cohort.groupby(["scenario", "year", "first_class", "fate"], sort=False
+                          ).cooperatives.sum().reset_index()
+    sums["cooperatives_mean"] = sums.cooperatives / sums.scenario.map(reps)
+    return stock, sums.drop(columns="cooperatives")
+
+
 def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: int = 10,
             master_seed: int = 0, overrides: dict[str, Any] | None = None,
             executor: Any = None, retries: int = 1,
@@ -109,14 +189,26 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
     design = scenario_comparison(list(scenarios), reps, master_seed, years, overrides)
     with run_into(design, out, "compare", executor, retries, progress) as store:
         runs, yearly, failed = store.summary_frame(), store.yearly_frame(), store.failed_frame()
+        fates, cohort = store.table_frame("fates"), store.table_frame("cohort")
     out = Path(out)
     paired = common_reps(runs, scenarios)
     if len(paired) < 2:
         raise RunsFailedError(f"only {len(paired)} replications finished under every "
                               f"scenario, too few to compare; {failed_note(failed)}")
     summary, differences = summarise_comparison(runs, scenarios)
-    files = _write_tables(out, runs, yearly, summary, differences, failed)
-    return Comparison(runs, yearly, summary, differences, files, failed)
+    keep = fates.rep.isin(paired) if len(fates) else []
+    decomposition = summarise_decomposition(fates[keep], scenarios) if len(fates) else \
+        pd.DataFrame()
+    stock, cohort = _stock_means(yearly[yearly.rep.isin(paired)],
+                                 cohort[cohort.rep.isin(paired)] if len(cohort) else cohort,
+                                 scenarios)
+    files = _write_tables(out, {"runs_yearly.csv": yearly, "runs_summary.csv": runs,
+                                "summary.csv": summary, "differences.csv": differences,
+                                "failed_runs.csv": failed,
+                                "decomposition.csv": decomposition, "stock.csv": stock,
+                                "cohort.csv": cohort})
+    return Comparison(runs, yearly, summary, differences, files, failed, decomposition,
+                      stock, cohort)
 
 
 def failed_note(failed: pd.DataFrame) -> str:
@@ -127,12 +219,7 @@ def failed_note(failed: pd.DataFrame) -> str:
             "same command again tries the failed runs again")
 
 
-def _write_tables(out: Path, runs: pd.DataFrame, yearly: pd.DataFrame,
-                  summary: pd.DataFrame, differences: pd.DataFrame, failed: pd.DataFrame
-                  ) -> dict[str, Path]:
+def _write_tables(out: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
     """The comparison's tables, each written whole (figures and report: presentation)."""
-    tables = {"runs_yearly": ("runs_yearly.csv", yearly), "runs": ("runs_summary.csv", runs),
-              "summary": ("summary.csv", summary),
-              "differences": ("differences.csv", differences),
-              "failed": ("failed_runs.csv", failed)}
-    return {key: atomic_write(out / name, frame) for key, (name, frame) in tables.items()}
+    return {name.removesuffix(".csv"): atomic_write(out / name, frame)
+            for name, frame in tables.items()}

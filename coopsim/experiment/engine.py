@@ -28,7 +28,7 @@ from coopsim.experiment.store import Store
 from coopsim.model.outcomes import plain, run_summary
 from coopsim.world.params import ParameterError
 
-__all__ = ["MAX_RETRIES", "check_retries", "execute", "run_experiment", "run_into",
+__all__ = ["MAX_RETRIES", "RUN_TABLES", "check_retries", "execute", "run_experiment", "run_into",
            "summarise"]
 
 #: most retries of a failed run in one call of :func:`run_experiment`
@@ -70,12 +70,21 @@ def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = 
         summary = summarise(res.yearly)
         if measures is not None:
             summary.update(measures(res))
-        return {"yearly": [{k: plain(v) for k, v in row.items()}
-                           for row in res.yearly.to_dict(orient="records")],
-                "summary": summary, "provenance": prov,
+        return {"yearly": _records(res.yearly), "summary": summary, "provenance": prov,
+                "tables": {name: _records(getattr(res, name)) for name in RUN_TABLES},
                 "wall": round(time.perf_counter() - t0, 3)}
     except Exception:  # noqa: BLE001 - any failure of a run is recorded, the sweep goes on
         return {"error": traceback.format_exc()}
+
+
+#: the tables of each run kept in the store beside its yearly rows
+RUN_TABLES = ("events", "cohort", "fates")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows (numpy numbers as Python ones, NaN as None)."""
+    return [{k: None if isinstance(v, float) and v != v else plain(v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
 
 
 def run_experiment(design: Design, store: Store | str | Path, executor: Any = None,

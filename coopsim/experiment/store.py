@@ -55,6 +55,8 @@ CREATE TABLE yearly (
     PRIMARY KEY (run_id, year));
 CREATE TABLE summary (run_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE provenance (run_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE run_tables (run_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL,
+                         PRIMARY KEY (run_id, name));
 """
 _TABLES = {"meta", "runs", "yearly", "summary", "provenance"}
 _HELD: set[int] = set()  # descriptors of the writer locks this process holds
@@ -257,6 +259,9 @@ class Store:
                        (spec.run_id, json.dumps(outcome["summary"])))
             db.execute("INSERT OR REPLACE INTO provenance VALUES (?, ?)",
                        (spec.run_id, json.dumps(outcome["provenance"], default=str)))
+            db.executemany("INSERT OR REPLACE INTO run_tables VALUES (?, ?, ?)",
+                           [(spec.run_id, name, json.dumps(rows))
+                            for name, rows in outcome.get("tables", {}).items()])
             db.execute("UPDATE runs SET status='done', attempts=attempts+1, error=NULL, "
                        "wall=?, finished=? WHERE run_id=?",
                        (outcome.get("wall"), _now(), spec.run_id))
@@ -301,6 +306,17 @@ class Store:
         return pd.DataFrame([{"run_id": a, "point": p, "rep": r, "seed": s, "scenario": sc,
                               **{f"param_{k}": v for k, v in json.loads(o).items()},
                               **json.loads(d)} for a, p, r, s, sc, o, d in rows])
+
+    def table_frame(self, name: str) -> pd.DataFrame:
+        """A per-run table (``events``, ``cohort``, ``fates``) of every finished run.
+
+        Each row carries the run's id, point, replication, seed and scenario.
+        """
+        rows = self._conn().execute(
+            "SELECT t.run_id, r.point, r.rep, r.seed, r.scenario, t.data FROM run_tables t "
+            "JOIN runs r USING (run_id) WHERE t.name=? ORDER BY t.run_id", (name,)).fetchall()
+        return pd.DataFrame([{"run_id": a, "point": p, "rep": r, "seed": s, "scenario": sc,
+                              **row} for a, p, r, s, sc, d in rows for row in json.loads(d)])
 
     def provenance(self, run_id: int) -> dict[str, Any]:
         """The provenance record of one run."""

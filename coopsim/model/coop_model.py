@@ -23,11 +23,13 @@ from mesa.datacollection import DataCollector
 
 from coopsim.model import brands, membership, outcomes
 from coopsim.model.accounts import World
+from coopsim.model.board import Board
 from coopsim.model.business import Business
 from coopsim.model.cooperative import (
     ACTIVE,
     DISSOLVED,
     INACTIVE,
+    MERGED,
     STATUSES,
     Cooperative,
     YearEnd,
@@ -40,7 +42,7 @@ from coopsim.model.households import (
     update_membership,
 )
 from coopsim.model.network import build_network, link_metrics
-from coopsim.model.scoring import CoopClass
+from coopsim.model.scoring import MAX_CEASED_MONTHS, NOT_RATED_CEASED, NOT_RATED_NEW, CoopClass
 from coopsim.model.value_chain import ValueChain
 from coopsim.model.world_init import (
     create_businesses,
@@ -117,6 +119,10 @@ class CoopModel(mesa.Model):
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
         self.timings = dict.fromkeys(("households", "cooperatives", "collection"), 0.0)
+        stock = province.coops
+        self.education_shares = np.array([stock.untrained_share,
+                                          1 - stock.untrained_share - stock.university_share,
+                                          stock.university_share])
         create_initial_coops(self)
         create_businesses(self)
         seed_contracts(self)
@@ -166,11 +172,12 @@ class CoopModel(mesa.Model):
         return (self.province.start_month - 2 + self.steps) % 12 + 1
 
     # ---- helpers for users ---------------------------------------------------------
-    def add_coop(self, commune: int, product: int, competence: float, qualification: int,
+    def add_coop(self, commune: int, product: int, competence: float, board: Board,
                  age_months: int = 0) -> Cooperative:
         """Create a cooperative agent with the next dense index."""
         coop = Cooperative(self, len(self.coops), commune, int(self.commune_district[commune]),
-                           product, competence, qualification, age_months)
+                           product, competence, board, age_months)
+        coop.founded_step = self.steps
         coop.cell = commune * self._n_products + product
         self.coops.append(coop)
         self.coops_by_product.setdefault(product, []).append(coop)
@@ -271,11 +278,18 @@ class CoopModel(mesa.Model):
                           best_in_cell=best)
 
     def _book_member_benefits(self) -> None:
-        """Add members' benefit to their cooperative's year and update its benefit rate."""
-        s, n = self.sales, len(self.coops)
+        """Add members' benefit and output to their cooperative's year; update its rate.
+
+        Members' output counts whether their cooperative was open or not (the need it
+        met, or did not).
+        """
+        s, n, hh = self.sales, len(self.coops), self.households
         benefit = np.bincount(s.of, s.benefit_m, n)
         expected = np.bincount(s.of, s.output[s.rows], n)
+        members = np.flatnonzero(hh.coop >= 0)
+        output = np.bincount(hh.coop[members], s.output[members], n)
         for c in self.coops:
+            c.member_output_y += output[c.idx]
             if c.open and expected[c.idx] > 0:
                 c.member_benefit_y += benefit[c.idx]
                 c.benefit_rate = 0.9 * c.benefit_rate + 0.1 * benefit[c.idx] / expected[c.idx]
@@ -303,12 +317,11 @@ class CoopModel(mesa.Model):
         of = hh.coop[rows]
         count = np.maximum(np.bincount(of, minlength=n), 1)
         satisfied = 0.5 + 0.5 * np.bincount(of, hh.satisfaction[rows], n) / count
-        active = np.bincount(of, hh.patronage[rows] > 0, n) / count
         founded0, dissolved0, loans0 = self.founded, self.dissolved, self.loans_granted
         by_coop = rows[np.argsort(of, kind="stable")]  # members grouped by cooperative
         start = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=n))])
         for coop in self.live_coops():
-            end = coop.close_year(year, float(satisfied[coop.idx]), float(active[coop.idx]),
+            end = coop.close_year(year, float(satisfied[coop.idx]),
                                   int(self._cell_size[coop.cell]))
             members = by_coop[start[coop.idx]:start[coop.idx + 1]]
             membership.pay_dividends(hh, coop, end.dividend_pool, self.month - 1, members)
@@ -319,7 +332,8 @@ class CoopModel(mesa.Model):
         for coop in self.live_coops():
             paper = coop.status == INACTIVE and self.rng.random() < p.paper_dissolution_rate
             if coop.equity < 0 or paper:
-                membership.dissolve(hh, coop, self.world, DISSOLVED, p.liquidation_value)
+                membership.dissolve(hh, coop, self.world, DISSOLVED, p.liquidation_value,
+                                    "insolvent" if coop.equity < 0 else "authority")
                 self.value_chain.end_all_for_coop(coop.idx, self.steps)
                 self.dissolved += 1
         brands.brand_year(self)
@@ -335,23 +349,25 @@ class CoopModel(mesa.Model):
         for cell, founders in draw_founders(self):
             commune, product = divmod(int(cell), self._n_products)
             coop = self.add_coop(commune, product, float(self.rng.uniform(0.2, 0.6)),
-                                 int(self.rng.choice(3, p=self._qualification_shares())))
+                                 Board.draw(self.rng, self.education_shares, age_mean=40.0))
             membership.join(hh, self.coops, founders, np.full(len(founders), coop.idx),
                             p.capital_contribution)
+            coop.capital_end = coop.cash + coop.assets
             coop.revenue_plan = max(expected_revenue(self, coop), 1.0)
             self.founded += 1
-
-    def _qualification_shares(self) -> np.ndarray:
-        s = self.province.coops
-        return np.array([s.untrained_share, 1 - s.untrained_share - s.university_share,
-                         s.university_share])
 
     # ---- records -------------------------------------------------------------------
     def _update_metrics(self, side_selling: float) -> None:
         hh = self.households
         live = self.live_coops()
-        classes = [c.coop_class for c in live]
-        counts = {k.label: sum(1 for x in classes if x == k) for k in CoopClass}
+        counts = {k.label: 0 for k in CoopClass}
+        reasons = {NOT_RATED_NEW: 0, NOT_RATED_CEASED: 0}
+        for c in live:
+            cls = c.current_class
+            if cls is not None:
+                counts[cls.label] += 1
+            else:
+                reasons[c.not_rated or NOT_RATED_NEW] += 1
         rated = sum(counts.values())
         members = np.flatnonzero(hh.coop >= 0)
         n_mem, n = len(members), len(hh)
@@ -359,10 +375,14 @@ class CoopModel(mesa.Model):
         inc_all = float(hh.income12.sum())
         self.metrics = {
             "year": self.year, "month": self.month,
-            **{f"n_{c}": counts[c] for c in CLASSES}, "n_unrated": len(live) - rated,
+            **{f"n_{c}": counts[c] for c in CLASSES}, "n_rated": rated,
+            "n_not_rated_new": reasons[NOT_RATED_NEW],
+            "n_not_rated_ceased": reasons[NOT_RATED_CEASED], "n_unrated": len(live) - rated,
             "weak_share": counts["weak"] / rated if rated else 0.0,
             "good_fair_share": (counts["good"] + counts["fair"]) / rated if rated else 0.0,
+            "n_good_fair": counts["good"] + counts["fair"],
             **{f"n_{s}": sum(1 for c in self.coops if c.status == s) for s in STATUSES},
+            "n_live": len(live),
             "members": n_mem, "membership_rate": n_mem / n,
             "income_member": inc_members / n_mem if n_mem else 0.0,
             "income_nonmember": (inc_all - inc_members) / (n - n_mem) if n_mem < n else 0.0,
@@ -396,20 +416,17 @@ class CoopModel(mesa.Model):
 
     def _yearly_row(self, founded: int, dissolved: int, loans: int) -> None:
         m = self.metrics
-        scores = [c.last_score.total for c in self.live_coops()
-                  if c.last_score is not None and c.last_score.coop_class is not None]
         row = {k: m[k] for k in YEARLY_COLUMNS if k in m}
         operating = np.array([c.status == ACTIVE for c in self.coops], bool)
         net = link_metrics(len(self.coops), len(self.businesses), self.value_chain.active,
                            operating)
         year_start = self.steps - 12
         row.update(founded=founded, dissolved=dissolved, loans_granted=loans,
-                   mean_score=float(np.mean(scores)) if scores else float("nan"),
                    links_formed=sum(1 for c in self.value_chain.contracts
                                     if c.start > year_start),
                    links_ended=sum(1 for c in self.value_chain.contracts
                                    if c.end is not None and c.end > year_start),
-                   **net,
+                   **net, **self._rating_figures(), **self._endings(year_start),
                    side_selling_rate=float(np.mean(self._year_side_selling))
                    if self._year_side_selling else 0.0)
         if row.keys() != _YEARLY:  # a figure computed but not declared, or the reverse
@@ -417,18 +434,50 @@ class CoopModel(mesa.Model):
                                f"{sorted(row.keys() ^ _YEARLY)}")
         self.datacollector.add_table_row("yearly", row)
 
+    def _rating_figures(self) -> dict[str, float]:
+        """The year's scores, and the live cooperatives weak or ceased at the rating."""
+        live = self.live_coops()
+        rated = [c.last_score.total for c in live
+                 if c.last_score is not None and c.last_score.coop_class is not None]
+        ceased = [c for c in live if c.months_ceased_last > MAX_CEASED_MONTHS]
+        weak_or_ceased = {c.idx for c in ceased} | {
+            c.idx for c in live if c.current_class == CoopClass.WEAK}
+        q = np.percentile(rated, (10, 25, 50, 75, 90)) if rated else [float("nan")] * 5
+        return {"mean_score": float(np.mean(rated)) if rated else float("nan"),
+                **{f"score_p{k}": float(v) for k, v in zip((10, 25, 50, 75, 90), q,
+                                                           strict=True)},
+                "n_ceased": len(ceased),
+                "weak_or_ceased_share": len(weak_or_ceased) / len(live) if live else 0.0}
+
+    def _endings(self, year_start: int) -> dict[str, int]:
+        """Cooperatives that stopped in the year, by why."""
+        ended = [c for c in self.coops if c.ended_step is not None
+                 and c.ended_step > year_start]
+        return {"dissolved_insolvent": sum(c.ended_reason == "insolvent" for c in ended),
+                "dissolved_authority": sum(c.ended_reason == "authority" for c in ended),
+                "dissolved_consolidation": sum(c.status == DISSOLVED
+                                               and c.ended_reason == "consolidation"
+                                               for c in ended),
+                "merged": sum(c.status == MERGED for c in ended)}
+
     def _coop_year_row(self, coop: Cooperative, end: YearEnd) -> None:
-        rated = end.score
+        rated, rec = end.score, end.record
         label = rated.coop_class.label if rated.coop_class is not None else None
+        degree, trained, young = coop.board.shares()
         self.datacollector.add_table_row("coop_years", {
             "year": self.year, "coop": coop.idx, "district": coop.district,
             "commune": coop.commune, "product": self.province.products[coop.product].name,
             "status": coop.status, "age_months": coop.age_months, "members": coop.members,
             "revenue": end.revenue, "profit": end.profit, "score": rated.total,
-            "coop_class": label, "regime": rated.regime, "competence": coop.competence,
-            "cash": coop.cash, "debt": coop.debt, "linked_months": end.linked_months,
-            "has_brand": coop.has_brand, "ocop_stars": coop.ocop_stars,
-            "qualification": coop.qualification})
+            "coop_class": label, "not_rated": rated.not_rated,
+            "months_ceased": rec.months_ceased, "regime": rated.regime,
+            "competence": coop.competence, "cash": coop.cash, "debt": coop.debt,
+            "linked_months": end.linked_months, "has_brand": coop.has_brand,
+            "ocop_stars": coop.ocop_stars, "qualification": coop.qualification,
+            "board_degree_share": degree, "board_trained_share": trained,
+            "board_young_share": young, "capital_avg": rec.capital_avg,
+            "indivisible_avg": rec.indivisible_avg, "marketing_use": rec.marketing_use,
+            "participation": rec.participation, "initial": coop.founded_step == 0})
 
     def _snapshot(self) -> None:
         self.snapshots[self.steps] = self.households.snapshot()

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from coopsim.model.scoring import CoopClass, CoopRecord, Score, score
+from coopsim.model.board import Board
+from coopsim.model.scoring import NOT_RATED_NEW, CoopClass, CoopRecord, Score, score
 
 __all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "Cooperative", "YearEnd"]
 
@@ -37,6 +38,7 @@ class YearEnd:
     revenue: float
     profit: float
     linked_months: int = 0
+    record: CoopRecord | None = None
 
 
 class Cooperative(mesa.Agent):
@@ -46,22 +48,26 @@ class Cooperative(mesa.Agent):
         idx: dense index (0..n-1) into the model's per-cooperative arrays.
         commune, district, product: where it is and what it handles.
         status: one of :data:`STATUSES`.
-        competence: manager competence, 0..1. qualification: 0 untrained, 1 trained,
-            2 university.
+        competence: manager competence, 0..1. board: the management board
+            (:class:`~coopsim.model.board.Board`: education and age of each manager).
         cash, assets, debt, charter_capital, dev_fund, reserve_fund: books, m VND.
         revenue_12m, profit_12m: the last 12 months' revenue and profit, m VND.
         income_per_member, member_satisfaction: at the last year end.
         members: member households (kept equal to the household store's count).
-        coop_class: class at the last rating (None before the first).
+        coop_class: class at the last rating it was rated at (None before the first).
+        last_score: the last rating (which says whether it was rated, and why not).
+        last_record: the figures it was rated on.
+        indivisible_grants: assets paid for by public support (indivisible, m VND).
+        ended_reason, merged_into: why it stopped (dissolved or merged), and into which.
     """
 
     def __init__(self, model: mesa.Model, idx: int, commune: int, district: int,
-                 product: int, competence: float, qualification: int, age_months: int = 0):
+                 product: int, competence: float, board: Board, age_months: int = 0):
         super().__init__(model)
         self.idx, self.commune, self.district, self.product = idx, commune, district, product
         self.status = ACTIVE
         self.age_months = age_months
-        self.competence, self.qualification = competence, qualification
+        self.competence, self.board = competence, board
         self._set_capabilities()
         self.cash = self.assets = self.debt = 0.0
         self.charter_capital = self.dev_fund = self.reserve_fund = self.retained = 0.0
@@ -82,7 +88,13 @@ class Cooperative(mesa.Agent):
         self.income_per_member = self.member_satisfaction = 0.0
         self.coop_class: CoopClass | None = None
         self.last_score: Score | None = None
+        self.last_record: CoopRecord | None = None
         self.ended_step: int | None = None
+        self.ended_reason: str | None = None
+        self.merged_into: int | None = None
+        self.indivisible_grants = 0.0
+        self.capital_end = self.indivisible_end = 0.0  # at the last year end (growth)
+        self.months_ceased_last = 0  # months it did not operate in the last rated year
         self._reset_year()
 
     def _set_capabilities(self) -> None:
@@ -142,10 +154,62 @@ class Cooperative(mesa.Agent):
         """Cash and assets at work (m VND, at least 0)."""
         return max(self.cash + self.assets, 0.0)
 
+    @property
+    def indivisible(self) -> float:
+        """Indivisible assets: what public support paid for, and the development fund.
+
+        ASSUMED reading of the 2012 Cooperative Law's "tài sản không chia" (state
+        grants and support, and the part of the development fund put there; the
+        article was not read here): grant-funded assets and the whole fund.
+        """
+        return self.indivisible_grants + self.dev_fund
+
+    @property
+    def qualification(self) -> int:
+        """The chair-director's education (0 none, 1 a course, 2 a degree)."""
+        return self.board.director_education
+
+    @property
+    def current_class(self) -> CoopClass | None:
+        """Its class at the last rating, or None if it was not rated then.
+
+        Before its first rating it is the class of the province's initial stock (or
+        None for a cooperative founded during the run).
+        """
+        return self.coop_class if self.last_score is None else self.last_score.coop_class
+
+    @property
+    def not_rated(self) -> str | None:
+        """Why it was not rated at the last rating (``new``, ``ceased``), or None."""
+        if self.last_score is None:
+            return NOT_RATED_NEW if self.coop_class is None else None
+        return self.last_score.not_rated
+
     def _reset_year(self) -> None:
         self.revenue_y = self.costs_y = self.offered_y = self.capacity_y = 0.0
         self.member_benefit_y = 0.0
-        self.open_months_y = self.linked_months_y = 0
+        self.open_months_y = self.linked_months_y = self.months_y = 0
+        self.capital_sum_y = self.indivisible_sum_y = 0.0
+        self.bought_y = self.member_output_y = self.paid_y = self.spot_value_y = 0.0
+        self.offered_qty_y = 0.0
+
+    # ---- support ---------------------------------------------------------------
+    def receive_grant(self, amount: float, purpose: str) -> float:
+        """Receive a cash grant from the state (equity); returns the amount."""
+        self.cash += self.model.world.pay(amount, purpose)
+        self.retained += amount
+        return amount
+
+    def invest_grant(self, amount: float, purpose: str) -> float:
+        """Receive a grant and spend it at once on assets bought from the outside world.
+
+        The assets are indivisible (:attr:`indivisible`); the grant is equity.
+        """
+        self.receive_grant(amount, purpose)
+        self.cash -= self.model.world.receive(amount, f"{purpose}_investment")
+        self.assets += amount
+        self.indivisible_grants += amount
+        return amount
 
     # ---- monthly cycle -----------------------------------------------------------
     def prepare_month(self, ref_price: float, contracted: float = 0.0) -> None:
@@ -178,6 +242,10 @@ class Cooperative(mesa.Agent):
         if self.status == ACTIVE:
             s = m.sales
             bought = s.coop_bought_qty[i]
+            self.bought_y += bought
+            self.offered_qty_y += s.coop_offered[i] / self.price if self.price > 0 else 0.0
+            self.paid_y += s.coop_paid[i]
+            self.spot_value_y += bought * m.spot[self.product]
             own_sales = (bought - self.contract_qty_m) * m.spot[self.product] * (1 + self.markup)
             # contract sales were paid in cash by the businesses (ValueChain.fulfil)
             prepaid = self.contract_revenue_m
@@ -196,6 +264,7 @@ class Cooperative(mesa.Agent):
             self.open_months_y += int(self.open)
         interest = world.receive(self.debt * p.interest_rate / 12.0, "interest")
         depreciation = self.assets * p.depreciation / 12.0
+        self.indivisible_grants *= 1.0 - p.depreciation / 12.0  # grant assets wear too
         self.assets -= depreciation
         revenue = resale + fees
         costs = paid + service_cost + overhead + interest + depreciation
@@ -205,6 +274,9 @@ class Cooperative(mesa.Agent):
         slot = m.steps % 12
         self._revenue_ring[slot], self._profit_ring[slot] = revenue, revenue - costs
         self._repay()
+        self.months_y += 1
+        self.capital_sum_y += self.cash + self.assets
+        self.indivisible_sum_y += self.indivisible
         if self.status == ACTIVE:
             self.idle_months = 0 if revenue > 0 else self.idle_months + 1
             if self.idle_months >= p.inactive_after:
@@ -233,13 +305,11 @@ class Cooperative(mesa.Agent):
             self.debt, self.loan_payment, self.defaulted = 0.0, 0.0, True
 
     # ---- yearly cycle ------------------------------------------------------------
-    def close_year(self, year: int, satisfied: float, participating: float,
-                   cell_households: int) -> YearEnd:
+    def close_year(self, year: int, satisfied: float, cell_households: int) -> YearEnd:
         """Allocate the year's profit, rate the cooperative and plan the next year.
 
         Args:
             satisfied: members' mean satisfaction mapped to 0..1.
-            participating: share of members who delivered produce this year.
             cell_households: households of its product in its commune.
         """
         p, rng = self.model.params, self.model.rng
@@ -252,44 +322,68 @@ class Cooperative(mesa.Agent):
         self.dev_fund += dev
         self.reserve_fund += res
         self.retained += profit - dev - res - pool
-        rec = self._record(profit, pool, dev, res, satisfied, participating, cell_households)
+        rec = self._record(profit, pool, dev, res, satisfied, cell_households)
         self.income_per_member, self.member_satisfaction = rec.income_per_member, satisfied
         rated = score(rec, year, self.model.weights)
-        self.last_score = rated
+        self.last_score, self.last_record = rated, rec
         if rated.coop_class is not None:
             self.coop_class = rated.coop_class
             self.weak_years = self.weak_years + 1 if rated.coop_class == CoopClass.WEAK else 0
         revenue, linked_months = self.revenue_y, self.linked_months_y
+        self.capital_end, self.indivisible_end = self.cash + self.assets, self.indivisible
+        self.months_ceased_last = rec.months_ceased
+        self.board.age_a_year(rng, self.model.education_shares)
         self._plan_next_year(rng)
         self._reset_year()
         return YearEnd(dividend_pool=pool, score=rated, revenue=revenue, profit=profit,
-                       linked_months=linked_months)
+                       linked_months=linked_months, record=rec)
 
     def _record(self, profit: float, pool: float, dev: float, res: float, satisfied: float,
-                participating: float, cell_households: int) -> CoopRecord:
-        """The year's figures in the form the official scoring reads."""
+                cell_households: int) -> CoopRecord:
+        """The year's figures in the form the official rating reads.
+
+        Each varies with what the cooperative did (see
+        :class:`~coopsim.model.scoring.CoopRecord`).
+        """
         p, rng = self.model.params, self.model.rng
         n = max(self.members, 1)
         self.commended = bool(self.coop_class == CoopClass.GOOD
                               and rng.random() < p.commendation_rate)
         self.sanctioned = bool(rng.random() < p.sanction_rate * (1 - self.legal_compliance))
         disputes = int(rng.poisson(p.dispute_rate * (1.0 - satisfied)))
+        months = max(self.months_y, 1)
+        degree, course, young = self.board.shares()
         return CoopRecord(
-            age_months=self.age_months, revenue=max(self.revenue_y, 0.0),
-            revenue_plan=max(self.revenue_plan, 1.0), profit=profit, members=self.members,
+            age_months=self.age_months, months_ceased=self.months_y - self.open_months_y,
+            revenue=max(self.revenue_y, 0.0), revenue_plan=max(self.revenue_plan, 1.0),
+            profit=profit, members=self.members,
             income_per_member=(self.member_benefit_y + pool) / n,
             dev_fund_share=p.dev_fund_rate if dev > 0 else 0.0,
             reserve_fund_share=p.reserve_fund_rate if res > 0 else 0.0,
-            member_price_advantage=p.pass_through * self.markup if self.open_months_y else 0.0,
-            services_use_share=self.open_months_y / 12.0,
-            operating_capital=self.operating_capital, indivisible_assets=self.assets,
-            member_satisfaction=satisfied, commended=self.commended,
-            sanctioned=self.sanctioned, manager_qualification=self.qualification,
-            legal_compliance=self.legal_compliance, disputes=disputes,
-            member_participation=participating, training_share=self.training_share,
-            community_impact=min(1.0, self.members / max(cell_households, 1)),
-            has_brand=self.has_brand, has_value_chain_contract=self.linked_months_y > 0,
-            uses_technology=self.processes)
+            capital_avg=self.capital_sum_y / months,
+            capital_growth=_growth(self.cash + self.assets, self.capital_end),
+            indivisible_avg=self.indivisible_sum_y / months,
+            indivisible_growth=_growth(self.indivisible, self.indivisible_end),
+            service_types=int(self.open_months_y > 0) + int(self.bought_y > 0)
+            + int(self.processes and self.bought_y > 0),
+            input_use=self.open_months_y / 12.0, marketing_use=self._marketing_use(),
+            processes=self.processes,
+            participation=min(1.0, self.offered_qty_y / max(self.member_output_y, 1e-9)),
+            benefit_rate=(self.member_benefit_y + pool) / max(self.member_output_y, 1e-9),
+            price_advantage=self.paid_y / self.spot_value_y - 1.0 if self.spot_value_y > 0
+            else 0.0, dividend_paid=pool > 0, satisfaction=satisfied,
+            legal_compliance=self.legal_compliance, sanctioned=self.sanctioned,
+            disputes=disputes, board_degree_share=degree, board_course_share=course,
+            board_young_share=young, training_share=self.training_share,
+            community_share=min(1.0, self.members / max(cell_households, 1)),
+            commended=self.commended, has_brand=self.has_brand, ocop_stars=self.ocop_stars,
+            linked=self.linked_months_y > 0)
+
+    def _marketing_use(self) -> float:
+        """Share of its members' output of the year that it bought."""
+        if self.member_output_y <= 0:
+            return 0.0
+        return min(1.0, self.bought_y / self.member_output_y)
 
     def _plan_next_year(self, rng: np.random.Generator) -> None:
         """Learn, set next year's revenue plan, and seek a loan if capacity binds."""
@@ -320,13 +414,27 @@ class Cooperative(mesa.Agent):
         self.loan_payment = amount / p.loan_term
         self.model.loans_granted += 1
 
-    def end(self, status: str) -> None:
-        """Mark the cooperative as no longer operating (it keeps its history)."""
+    def end(self, status: str, reason: str, into: int | None = None) -> None:
+        """Mark the cooperative as no longer operating (it keeps its history).
+
+        Args:
+            status: ``dissolved`` or ``merged``.
+            reason: why (``insolvent``, ``authority``, ``consolidation``).
+            into: the cooperative it merged into.
+        """
         self.status, self.open = status, False
         self.capacity = self.saving = 0.0
         self.ended_step = self.model.steps
+        self.ended_reason, self.merged_into = reason, into
 
     def __repr__(self) -> str:
         label = self.coop_class.label if self.coop_class is not None else "unrated"
         return (f"Cooperative(idx={self.idx}, commune={self.commune}, product={self.product}, "
                 f"status={self.status}, class={label}, members={self.members})")
+
+
+def _growth(now: float, before: float) -> float:
+    """Relative change from ``before`` to ``now`` (from nothing, any gain counts as 1)."""
+    if before > 0:
+        return now / before - 1.0
+    return 1.0 if now > 0 else 0.0

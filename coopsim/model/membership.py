@@ -100,8 +100,11 @@ def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float, month: int
 
 
 def dissolve(hh: HouseholdStore, coop: Cooperative, world: World, status: str,
-             liquidation_value: float = 0.5) -> None:
+             liquidation_value: float = 0.5, reason: str = "insolvent") -> None:
     """Wind up ``coop``: sell assets, repay the bank, refund members what is left.
+
+    ``reason`` is recorded with the cooperative (``insolvent``, ``authority`` for a
+    paper cooperative struck off, ``consolidation`` for the directive's review).
 
     Assets fetch ``liquidation_value`` of book value; the bank is paid first; members
     share what remains in proportion to contributed capital; unpaid debts and negative
@@ -128,7 +131,8 @@ def dissolve(hh: HouseholdStore, coop: Cooperative, world: World, status: str,
     hh.trust[rows] *= 0.5
     coop.members = 0
     coop.charter_capital = coop.dev_fund = coop.reserve_fund = coop.retained = 0.0
-    coop.end(status)
+    coop.indivisible_grants = 0.0
+    coop.end(status, reason)
 
 
 def merge(hh: HouseholdStore, source: Cooperative, target: Cooperative) -> None:
@@ -143,10 +147,10 @@ def merge(hh: HouseholdStore, source: Cooperative, target: Cooperative) -> None:
     hh.unhappy[rows] = 0
     target.members += len(rows)
     for name in ("cash", "assets", "debt", "charter_capital", "dev_fund", "reserve_fund",
-                 "retained", "loan_payment"):
+                 "retained", "loan_payment", "indivisible_grants"):
         setattr(target, name, getattr(target, name) + getattr(source, name))
         setattr(source, name, 0.0)
     target.retained += source.revenue_y - source.costs_y
     source.revenue_y = source.costs_y = 0.0
     source.members = 0
-    source.end(MERGED)
+    source.end(MERGED, "consolidation", into=target.idx)

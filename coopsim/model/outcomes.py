@@ -101,11 +101,6 @@ def _live(y: pd.DataFrame) -> pd.Series:
     return (y.n_active + y.n_inactive).astype(float)
 
 
-def _qualified(level: int) -> Callable[[pd.DataFrame, pd.DataFrame, float], pd.Series]:
-    return lambda y, c, _s: _by_year(c, y.year, lambda a: float(np.mean(
-        a.qualification == level)))
-
-
 def _active_mean(column: str) -> Callable[[pd.DataFrame, pd.DataFrame, float], pd.Series]:
     return lambda y, c, _s: _by_year(c, y.year, lambda a: float(a[column].mean()))
 
@@ -119,26 +114,51 @@ def _revenue_growth(y: pd.DataFrame, c: pd.DataFrame, s: float) -> pd.Series:
 _OUTCOMES: tuple[Outcome, ...] = (
     _o("year", "year", "calendar year"),
     _o("month", "month", "calendar month (1-12)"),
-    # -- the stock and its classes
-    *(_o(f"n_{c}", "cooperatives", f"live cooperatives whose last class is {c}",
+    # -- the stock and its classes (the official figures are those of the rated)
+    *(_o(f"n_{c}", "cooperatives", f"live cooperatives classed {c} at the last rating",
          label=c, table="stock", headline=c == "weak") for c in CLASSES),
-    _o("n_unrated", "cooperatives", "live cooperatives not rated yet", label="unrated",
-       table="stock"),
-    _o("weak_share", "share", "rated live cooperatives classed weak", label="weak %",
-       table="stock", percent=True, headline=True),
-    _o("good_fair_share", "share", "rated live cooperatives classed good or fair",
+    _o("n_rated", "cooperatives", "live cooperatives rated at the last rating",
+       label="rated", table="stock"),
+    _o("n_not_rated_new", "cooperatives", "live cooperatives not rated at the last rating: "
+       "founded less than 12 months before"),
+    _o("n_not_rated_ceased", "cooperatives", "live cooperatives not rated at the last "
+       "rating: they ceased operating for more than 3 months of the year (Circular "
+       "01/2020 Art. 8(3))", label="ceased", table="stock"),
+    _o("n_unrated", "cooperatives", "live cooperatives not rated at the last rating, for "
+       "either reason", label="unrated"),
+    _o("weak_share", "share", "cooperatives classed weak among those rated at the last "
+       "rating (the official figure)", label="weak %", table="stock", percent=True,
+       headline=True),
+    _o("good_fair_share", "share", "cooperatives classed good or fair among those rated",
        percent=True, headline=True),
+    _o("n_good_fair", "cooperatives", "live cooperatives classed good or fair"),
     _o("n_active", "cooperatives", "cooperatives that trade", label="active", table="stock"),
     _o("n_inactive", "cooperatives", "cooperatives without business for a year (paper)",
        label="inactive", table="stock"),
+    _o("n_live", "cooperatives", "live cooperatives (active or inactive)"),
     _o("n_dissolved", "cooperatives", "cooperatives dissolved since the start"),
     _o("n_merged", "cooperatives", "cooperatives merged into another since the start",
        headline=True),
+    _o("n_ceased", "cooperatives", "live cooperatives that did not operate for more than "
+       "3 months of the year (rated or not)", YEAR),
+    _o("weak_or_ceased_share", "share", "live cooperatives rated weak, or that did not "
+       "operate for more than 3 months of the year: a share counting cannot move by "
+       "leaving shells unrated", YEAR, percent=True, headline=True),
     _o("founded", "cooperatives", "cooperatives founded in the year", YEAR, label="founded",
        table="stock", flow=True),
-    _o("dissolved", "cooperatives", "cooperatives dissolved in the year", YEAR,
-       label="dissolved", table="stock", flow=True, headline=True),
+    _o("dissolved", "cooperatives", "cooperatives dissolved in the year, for any reason",
+       YEAR, label="dissolved", table="stock", flow=True, headline=True),
+    _o("dissolved_insolvent", "cooperatives", "dissolved in the year because insolvent",
+       YEAR, flow=True),
+    _o("dissolved_authority", "cooperatives", "paper cooperatives struck off by the "
+       "authorities in the year", YEAR, flow=True),
+    _o("dissolved_consolidation", "cooperatives", "dissolved in the year by the "
+       "directive's consolidation review", YEAR, flow=True),
+    _o("merged", "cooperatives", "merged into another cooperative in the year", YEAR,
+       label="merged", table="stock", flow=True),
     _o("mean_score", "points", "mean score of the cooperatives rated in the year", YEAR),
+    *(_o(f"score_p{q}", "points", f"{q}th percentile of the scores of the cooperatives "
+         "rated in the year", YEAR) for q in (10, 25, 50, 75, 90)),
     # -- households and membership
     _o("members", "households", "member households", label="members", table="stock",
        headline=True),
@@ -187,14 +207,27 @@ _OUTCOMES: tuple[Outcome, ...] = (
     # -- yearly figures derived from the tables after the run (calibration targets)
     *(_o(f"{c}_share", "share", f"rated cooperatives classed {c} at the year's rating",
          DERIVED, percent=True, derive=_class_share(c)) for c in ("good", "fair", "average")),
+    *(_o(f"{c}_share_live", "share", f"live cooperatives classed {c} at the year's rating, "
+         "of all live ones (rated or not)", DERIVED, percent=True,
+         derive=lambda y, _c, _s, c=c: _ratio(y[f"n_{c}"], _live(y)))
+      for c in ("good", "fair", "average")),
+    _o("good_fair_share_live", "share", "live cooperatives classed good or fair, of all live "
+       "ones", DERIVED, percent=True,
+       derive=lambda y, _c, _s: _ratio(y.n_good + y.n_fair, _live(y))),
+    _o("weak_or_unrated_share_live", "share", "live cooperatives classed weak or not rated, "
+       "of all live ones (what a province's report of good, fair and average shares "
+       "leaves over)", DERIVED, percent=True,
+       derive=lambda y, _c, _s: _ratio(y.n_weak + y.n_unrated, _live(y))),
     _o("operating_share", "share", "live cooperatives that are active (not paper)", DERIVED,
        percent=True, derive=lambda y, _c, _s: _ratio(y.n_active, _live(y))),
     _o("credit_share", "share", "live cooperatives with a loan outstanding", DERIVED,
        percent=True, derive=lambda y, _c, _s: _ratio(y.loans_active, _live(y))),
-    _o("university_share", "share", "active cooperatives whose manager holds a degree",
-       DERIVED, percent=True, derive=_qualified(2)),
-    _o("untrained_share", "share", "active cooperatives whose manager is untrained",
-       DERIVED, percent=True, derive=_qualified(0)),
+    _o("university_share", "share", "managers of active cooperatives (three per board) "
+       "with a college or university degree", DERIVED, percent=True,
+       derive=_active_mean("board_degree_share")),
+    _o("untrained_share", "share", "managers of active cooperatives with no training",
+       DERIVED, percent=True,
+       derive=lambda y, c, s: 1.0 - _active_mean("board_trained_share")(y, c, s)),
     _o("members_per_coop", "members", "mean members of an active cooperative", DERIVED,
        derive=_active_mean("members")),
     _o("revenue_per_coop", "m VND/year", "mean revenue of an active cooperative", DERIVED,
@@ -232,8 +265,13 @@ _COOP_OUTCOMES: tuple[Outcome, ...] = (
     _o("members", "households", "its member households", COOP_YEAR),
     _o("revenue", "m VND/year", "its revenue in the year", COOP_YEAR),
     _o("profit", "m VND/year", "its profit in the year", COOP_YEAR),
-    _o("score", "points", "its score at the year's rating", COOP_YEAR),
+    _o("score", "points", "its score at the year's rating (also when it is not rated)",
+       COOP_YEAR),
     _o("coop_class", "class", "its class at the year's rating (empty: not rated)",
+       COOP_YEAR),
+    _o("not_rated", "reason", "why it was not rated: new (under 12 months) or ceased "
+       "(did not operate for more than 3 months of the year); empty when rated", COOP_YEAR),
+    _o("months_ceased", "months", "months of the year in which it did not operate",
        COOP_YEAR),
     _o("regime", "circular", "the circular it was rated under", COOP_YEAR),
     _o("competence", "0..1", "its manager's competence", COOP_YEAR),
@@ -242,8 +280,20 @@ _COOP_OUTCOMES: tuple[Outcome, ...] = (
     _o("linked_months", "months", "months of the year with a running contract", COOP_YEAR),
     _o("has_brand", "yes/no", "whether it holds a trademark", COOP_YEAR),
     _o("ocop_stars", "stars", "the OCOP stars of its product (0: none)", COOP_YEAR),
-    _o("qualification", "level", "its manager's qualification: 0 none, 1 trained, "
-       "2 degree", COOP_YEAR),
+    _o("qualification", "level", "its chair-director's education: 0 none, 1 a course, "
+       "2 a degree", COOP_YEAR),
+    _o("board_degree_share", "share", "its managers with a college or university degree",
+       COOP_YEAR),
+    _o("board_trained_share", "share", "its managers with at least a short course",
+       COOP_YEAR),
+    _o("board_young_share", "share", "its managers under 35", COOP_YEAR),
+    _o("capital_avg", "m VND", "its average total capital over the year", COOP_YEAR),
+    _o("indivisible_avg", "m VND", "its average indivisible assets over the year",
+       COOP_YEAR),
+    _o("marketing_use", "share", "share of its members' output it bought", COOP_YEAR),
+    _o("participation", "share", "share of its members' output they offered it (not "
+       "side-sold)", COOP_YEAR),
+    _o("initial", "yes/no", "in the province's starting stock", COOP_YEAR),
 )
 
 #: every province-level outcome by name, in declaration order
@@ -296,7 +346,6 @@ def run_summary(yearly: pd.DataFrame) -> dict[str, Any]:
             out[col] = plain(last[col])
         if o is None or o.flow:
             out[f"{col}_total"] = plain(yearly[col].sum())
-    out["n_rated"] = int(sum(last[f"n_{c}"] for c in CLASSES))
     return out
 
 
@@ -309,7 +358,7 @@ def run_outcome_names() -> list[str]:
     """The names a run-level figure can take (last year, and ``_total`` of flows)."""
     names = [o.name for o in _OUTCOMES if o.level in (MONTH, YEAR, DERIVED)
              and o.name not in ("year", "month")]
-    return [*names, "n_rated", *(f"{o.name}_total" for o in _OUTCOMES if o.flow)]
+    return [*names, *(f"{o.name}_total" for o in _OUTCOMES if o.flow)]
 
 
 def check_run_outcomes(names: Iterable[str], where: str = "--outputs") -> list[str]:

@@ -1,27 +1,36 @@
-"""Official annual classification of Vietnamese cooperatives.
+"""Official annual classification of Vietnamese cooperatives, as the circulars apply it.
 
-This is a pure leaf module (standard library and the leaf :mod:`coopsim.core.errors`
-only). It scores one cooperative's figures for one rating year (:class:`CoopRecord`)
-under the regime in force for that year and assigns one of four classes
-(:class:`CoopClass`).
+A pure module (standard library, :mod:`coopsim.core.errors` and the declared weights of
+:mod:`coopsim.world.scoring_weights` only). It takes one cooperative's figures for one
+rating year (:class:`CoopRecord`), decides whether the cooperative is rated at all,
+scores it under the circular in force and assigns one of four classes.
 
-Regimes:
+Sources (texts read, and what of them could be read, are listed in docs/ODD.md 7.17):
 
-* Circular 09/2017/TT-BNNPTNT (in force 2018; used here for rating years <= 2019):
-  six criteria worth 100 points in total -- (1) revenue and business results,
-  (2) benefits to members, (3) operating capital, (4) membership scale / effect on
-  the community, (5) commendations, (6) member satisfaction.
-* Circular 01/2020/TT-BKHDT (in force 1 April 2020; used here for rating years
-  >= 2020): three groups -- I. Finance (30), II. Governance and capacity (30),
-  III. Members and community (40).
+* Circular 09/2017/TT-BNNPTNT (Ministry of Agriculture, 17 Apr 2017; used for the
+  rating years up to 2019). Art. 4(1): six criteria; Appendix 1: the points. Classes:
+  good 80-100, fair 65-<80, average 50-<65, weak below 50 **or administratively
+  sanctioned in the year** ("hoặc trong năm bị cơ quan có thẩm quyền xử phạt vi phạm
+  hành chính"). A cooperative founded less than 12 months ago is not rated.
+* Circular 01/2020/TT-BKHĐT (Ministry of Planning and Investment, 19 Feb 2020, in force
+  1 Apr 2020; used from the rating year 2020). Art. 7 and Appendices 1-2: 15 criteria in
+  three groups, finance 30, governance and capacity 30, members and community 40; the
+  sub-items and their points of groups I and II are those of the Appendix 2 form.
+  Art. 8(2): classes by total points only (the same thresholds; **no** rule forces a
+  sanctioned cooperative into "weak": a sanction costs the law-compliance points of
+  criterion 5). Art. 8(3): a cooperative founded and operating for less than 12
+  months, **or that ceased operating for more than 3 months in the year**, is not
+  assessed or classified.
+* The 2023 Cooperative Law (17/2023/QH15, in force 1 Jul 2024) and Decree 113/2024/
+  ND-CP classify cooperatives by size only; no successor to 01/2020's assessment was
+  found, so 01/2020 is applied to every year from 2020 (ASSUMED).
 
-Both circulars use the same class thresholds (FOUND, both circulars): good 80-100,
-fair 65-<80, average 50-<65, weak <50 or administratively sanctioned in the year.
-Cooperatives less than 12 months old are not rated (FOUND, Circular 09/2017).
-
-Every rule below is marked FOUND (with its source) or ASSUMED. Points that the
-sources did not give are exposed as model parameters in :class:`ScoringWeights`.
-Money is in million VND (m VND); 1 bn VND = 1000 m VND.
+FOUND marks what the texts say; ASSUMED what they leave open here. The scoring bands of
+Circular 01/2020's Appendix 1 and the split of its group III were not in the texts that
+could be read, so every band below is ASSUMED, on the scale of the figures found for
+2018-2019 (average revenue 1.6 bn VND, profit 203.5 m VND per agricultural cooperative;
+Art. 5's capital size classes). Group III's split is a declared parameter
+(:class:`~coopsim.world.scoring_weights.ScoringWeights`). Money in million VND.
 """
 
 from __future__ import annotations
@@ -38,21 +47,28 @@ from coopsim.world.scoring_weights import (
 )
 
 __all__ = [
+    "BENEFIT_FULL",
     "CIRCULAR_01_FIRST_YEAR",
     "CLASS_THRESHOLDS",
     "C09_CRITERION1_POINTS",
     "C09_PRIORITY_PRICE_POINTS",
     "DEFAULT_WEIGHTS",
+    "MAX_CEASED_MONTHS",
     "MIN_RATED_AGE_MONTHS",
+    "NOT_RATED_CEASED",
+    "NOT_RATED_NEW",
     "REGIME_01",
     "REGIME_09",
+    "YOUNG_MANAGER_AGE",
     "CoopClass",
     "CoopRecord",
     "Score",
     "ScoringWeights",
+    "band",
     "classify",
     "fraction_membership",
     "fraction_operating_capital",
+    "not_rated_reason",
     "points_annual_revenue",
     "points_income_per_member",
     "points_revenue_vs_plan",
@@ -67,16 +83,19 @@ __all__ = [
 REGIME_09 = "09/2017"
 REGIME_01 = "01/2020"
 CIRCULAR_01_FIRST_YEAR = 2020
-MIN_RATED_AGE_MONTHS = 12
-_C09_TOTAL = 100.0
+MIN_RATED_AGE_MONTHS = 12   # FOUND: both circulars
+MAX_CEASED_MONTHS = 3       # FOUND: 01/2020 Art. 8(3), "ngừng hoạt động từ trên 3 tháng"
+NOT_RATED_NEW, NOT_RATED_CEASED = "new", "ceased"
+YOUNG_MANAGER_AGE = 35      # ASSUMED: the age limit of 01/2020's "cán bộ trẻ" was not found
+BENEFIT_FULL = 0.10         # ASSUMED: members' benefit (share of output) earning full points
+_TOTAL = 100.0
 _TOTAL_DECIMALS = 9
 
 
 class CoopClass(enum.IntEnum):
     """Annual class of a cooperative, ordered worst to best so comparisons work.
 
-    FOUND (Circular 09/2017/TT-BNNPTNT; Circular 01/2020/TT-BKHDT): the four classes
-    good, fair, average and weak.
+    FOUND (both circulars): good (tốt), fair (khá), average (trung bình), weak (yếu).
     """
 
     WEAK = 0
@@ -97,151 +116,167 @@ CLASS_THRESHOLDS: dict[CoopClass, float] = {
 }
 
 
-
-
 @dataclass(frozen=True)
 class CoopRecord:
-    """One cooperative's figures for one rating year (the input of scoring).
+    """One cooperative's figures for one rating year (what the rating reads).
 
-    Money is in million VND. Construction does not validate; the score functions do
-    (see :func:`validate_record`).
+    Every figure is a quantity of the model that varies between cooperatives. Money is
+    in m VND; shares are 0..1. Construction does not validate; the score functions do
+    (:func:`validate_record`).
 
     Attributes:
-        age_months: Age of the cooperative at rating time, months (>= 0).
-        revenue: Annual revenue, m VND.
-        revenue_plan: Planned revenue for the year, m VND (> 0).
-        profit: Annual profit after costs, m VND (may be negative).
-        members: Number of members (>= 0).
-        income_per_member: Income per member after obligations, m VND/year.
-        dev_fund_share: Share of the year's income (profit) put into the development
-            investment fund, 0..1.
-        reserve_fund_share: Share of the year's income put into the reserve fund, 0..1.
-        member_price_advantage: Relative price advantage members get vs non-members
-            (0 = none); only its sign is used.
-        services_use_share: Share of members using the cooperative's services, 0..1.
-        operating_capital: Capital at work, m VND (the model passes cash plus assets).
-        indivisible_assets: Indivisible assets, m VND.
-        member_satisfaction: Member satisfaction index, clamped to 0..1 when scored.
-        commended: Whether the cooperative received a commendation in the year.
-        sanctioned: Whether it was administratively sanctioned in the year.
-        manager_qualification: 0 untrained, 1 trained (short course / vocational),
-            2 university.
-        legal_compliance: Legal compliance index, clamped to 0..1 when scored.
-        disputes: Number of disputes in the year (>= 0).
-        member_participation: Share of members actively transacting, 0..1.
-        training_share: Share of members reached by information/training, 0..1.
-        community_impact: Community impact index, clamped to 0..1 when scored.
-        has_brand: Whether the cooperative has a brand / trademark.
-        has_value_chain_contract: Whether it has a value-chain (linkage) contract.
-        uses_technology: Whether it applies (new) technology.
+        age_months: age at the rating. months_ceased: months of the year in which it did
+            not operate (did not trade or serve members), 0..12.
+        revenue, revenue_plan, profit: the year's revenue, its plan (> 0), pre-tax profit.
+        members: member households. income_per_member: members' income from it (price
+            advantage, input savings and dividends, net of fees) per member.
+        dev_fund_share, reserve_fund_share, other_fund_share: shares of the year's
+            profit put into the development investment, reserve and other funds.
+        capital_avg: average total capital (tổng nguồn vốn: cash plus assets) over the
+            year's month ends. capital_growth: relative change of the year-end total
+            capital over the previous year end (0 in a first year).
+        indivisible_avg, indivisible_growth: the same for indivisible assets (tài sản
+            không chia: assets paid for by public support, and the development fund).
+        service_types: how many of the three services it can give (input supply,
+            marketing, processing) members used in the year.
+        input_use: share of the year's months in which members bought inputs through it.
+        marketing_use: share of members' output of the year that it bought.
+        processes: whether it processes members' produce (has the assets to).
+        participation: share of its members' output of the year they offered it rather
+            than sell to traders (members' side-selling lowers it).
+        benefit_rate: members' benefit from it in the year as a share of their output.
+        price_advantage: its members' realised price advantage over the spot market on
+            what it bought (0 when it bought nothing).
+        dividend_paid: whether it paid members a patronage dividend for the year.
+        satisfaction: members' satisfaction, 0..1.
+        legal_compliance: how well it keeps the law and its charter, 0..1.
+        sanctioned: administratively sanctioned in the year. disputes: disputes and
+            complaints in the year.
+        board_degree_share, board_course_share, board_young_share: shares of its
+            management board (chair-director, accountant, supervisor) with a college or
+            university degree, with at least a short or intermediate training course,
+            and under :data:`YOUNG_MANAGER_AGE`.
+        training_share: share of members reached by its information and training.
+        community_share: members as a share of the households of its product in its
+            commune. commended: commended in the year.
+        has_brand: holds a trademark. ocop_stars: stars of its OCOP product (0: none).
+        linked: had a value-chain contract running in the year.
     """
 
     age_months: int
+    months_ceased: int
     revenue: float
     revenue_plan: float
     profit: float
     members: int
     income_per_member: float
-    dev_fund_share: float
-    reserve_fund_share: float
-    member_price_advantage: float
-    services_use_share: float
-    operating_capital: float
-    indivisible_assets: float
-    member_satisfaction: float
-    commended: bool = False
-    sanctioned: bool = False
-    manager_qualification: int = 0
+    dev_fund_share: float = 0.0
+    reserve_fund_share: float = 0.0
+    other_fund_share: float = 0.0
+    capital_avg: float = 0.0
+    capital_growth: float = 0.0
+    indivisible_avg: float = 0.0
+    indivisible_growth: float = 0.0
+    service_types: int = 0
+    input_use: float = 0.0
+    marketing_use: float = 0.0
+    processes: bool = False
+    participation: float = 0.0
+    benefit_rate: float = 0.0
+    price_advantage: float = 0.0
+    dividend_paid: bool = False
+    satisfaction: float = 0.0
     legal_compliance: float = 1.0
+    sanctioned: bool = False
     disputes: int = 0
-    member_participation: float = 0.0
+    board_degree_share: float = 0.0
+    board_course_share: float = 0.0
+    board_young_share: float = 0.0
     training_share: float = 0.0
-    community_impact: float = 0.0
+    community_share: float = 0.0
+    commended: bool = False
     has_brand: bool = False
-    has_value_chain_contract: bool = False
-    uses_technology: bool = False
+    ocop_stars: int = 0
+    linked: bool = False
 
 
 @dataclass(frozen=True)
 class Score:
-    """Result of scoring one :class:`CoopRecord`.
+    """Result of rating one :class:`CoopRecord`.
 
     Attributes:
-        total: Total points (0..100), rounded to 9 decimals to remove float noise.
-        criteria: Points by criterion / sub-item name; they sum to ``total`` up to rounding.
+        total: total points (0..100), rounded to 9 decimals to remove float noise.
+        criteria: points by criterion and sub-item; they sum to ``total``.
         regime: ``"09/2017"`` or ``"01/2020"``.
-        coop_class: Assigned class, or None when not rated (age < 12 months).
+        coop_class: the class, or ``None`` when the cooperative is not rated.
+        not_rated: why it is not rated (:data:`NOT_RATED_NEW` or
+            :data:`NOT_RATED_CEASED`), or ``None`` when it is.
     """
 
     total: float
     criteria: dict[str, float]
     regime: str
     coop_class: CoopClass | None
+    not_rated: str | None = None
 
 
-_SHARE_FIELDS = (
-    "dev_fund_share",
-    "reserve_fund_share",
-    "services_use_share",
-    "member_participation",
-    "training_share",
-)
+_SHARES = ("dev_fund_share", "reserve_fund_share", "other_fund_share", "input_use",
+           "marketing_use", "participation", "board_degree_share", "board_course_share",
+           "board_young_share", "training_share", "community_share")
 
 
 def validate_record(rec: CoopRecord) -> None:
     """Check a record before scoring.
 
-    Args:
-        rec: The record to check.
-
     Raises:
-        ValueError: Naming the field and value, if a numeric field is not finite,
-            ``age_months``, ``members`` or ``disputes`` is negative, ``revenue_plan``
-            is not positive, a share field is outside [0, 1], or
-            ``manager_qualification`` is not 0, 1 or 2.
+        ValueError: naming the field and value: a number not finite, a count or age
+            negative, ``revenue_plan`` not positive, a share outside [0, 1],
+            ``months_ceased`` outside 0..12 or ``service_types`` outside 0..3.
     """
     for f in fields(rec):
         value = getattr(rec, f.name)
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"CoopRecord: {f.name} must be finite; got {f.name}={value!r}")
-    for name in ("age_months", "members", "disputes"):
+    for name in ("age_months", "members", "disputes", "ocop_stars"):
         if getattr(rec, name) < 0:
             raise ValueError(f"CoopRecord: {name} must be >= 0; got {name}={getattr(rec, name)!r}")
     if rec.revenue_plan <= 0:
-        raise ValueError(
-            f"CoopRecord: revenue_plan must be > 0; got revenue_plan={rec.revenue_plan!r}"
-        )
-    for name in _SHARE_FIELDS:
+        raise ValueError(f"CoopRecord: revenue_plan must be > 0; got {rec.revenue_plan!r}")
+    for name in _SHARES:
         value = getattr(rec, name)
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"CoopRecord: {name} must be in [0, 1]; got {name}={value!r}")
-    if rec.manager_qualification not in (0, 1, 2):
-        raise ValueError(
-            "CoopRecord: manager_qualification must be 0, 1 or 2; "
-            f"got manager_qualification={rec.manager_qualification!r}"
-        )
+    if not 0 <= rec.months_ceased <= 12:
+        raise ValueError(f"CoopRecord: months_ceased must be in 0..12; got "
+                         f"{rec.months_ceased!r}")
+    if not 0 <= rec.service_types <= 3:
+        raise ValueError(f"CoopRecord: service_types must be in 0..3; got "
+                         f"{rec.service_types!r}")
 
 
 def _clamp01(x: float) -> float:
-    """Clamp ``x`` to [0, 1]."""
     return min(1.0, max(0.0, x))
 
 
+def band(value: float, edges: tuple[float, ...], points: tuple[float, ...]) -> float:
+    """Points of the band ``value`` falls in.
+
+    ``points[i]`` for ``edges[i-1] <= value < edges[i]``: ``points[0]`` below the first
+    edge, the last from the last edge up.
+    """
+    for edge, pts in zip(edges, points, strict=False):
+        if value < edge:
+            return pts
+    return points[-1]
+
+
 def classify(points: float, sanctioned: bool = False) -> CoopClass:
-    """Map a total score to a class.
+    """The class of a total score; ``sanctioned`` forces weak (09/2017's rule only).
 
-    FOUND (Circular 09/2017/TT-BNNPTNT; same thresholds in Circular 01/2020/TT-BKHDT):
-    good 80-100, fair 65-<80, average 50-<65, weak <50 or sanctioned in the year.
-
-    Args:
-        points: Total points.
-        sanctioned: Whether the cooperative was administratively sanctioned.
-
-    Returns:
-        The class; always WEAK when ``sanctioned``.
+    FOUND (both circulars): good 80-100, fair 65-<80, average 50-<65, weak < 50.
 
     Raises:
-        ValueError: If ``points`` is NaN.
+        ValueError: if ``points`` is NaN.
     """
     if math.isnan(points):
         raise ValueError(f"classify: points must not be NaN; got points={points!r}")
@@ -254,35 +289,36 @@ def classify(points: float, sanctioned: bool = False) -> CoopClass:
 
 
 def regime_for_year(year: int) -> str:
-    """Return the rating regime used for a rating year.
+    """The circular a rating year is rated under.
 
-    FOUND: Circular 01/2020/TT-BKHDT is in force from 1 April 2020 and replaces
-    Circular 09/2017/TT-BNNPTNT (in force 2018). ASSUMED: ratings of year 2020 onwards
-    use 01/2020, and every earlier year (including pre-2018 years) uses 09/2017.
-
-    Args:
-        year: Rating year.
-
-    Returns:
-        ``"09/2017"`` for ``year <= 2019``, ``"01/2020"`` otherwise.
+    FOUND: 01/2020 is in force from 1 April 2020. ASSUMED: the ratings of 2020 on use
+    it (the December rating comes after its start), earlier years 09/2017, and 01/2020
+    stays in force after the 2023 Cooperative Law (no successor found).
     """
     return REGIME_01 if year >= CIRCULAR_01_FIRST_YEAR else REGIME_09
 
 
+def not_rated_reason(rec: CoopRecord, regime: str) -> str | None:
+    """Why a cooperative is not rated this year, or ``None`` when it is.
+
+    FOUND: both circulars skip a cooperative founded less than 12 months ago; 01/2020
+    Art. 8(3) also skips one that ceased operating for more than 3 months in the year
+    (09/2017 has no such rule in the text read: its inactive cooperatives are rated).
+    """
+    if rec.age_months < MIN_RATED_AGE_MONTHS:
+        return NOT_RATED_NEW
+    if regime == REGIME_01 and rec.months_ceased > MAX_CEASED_MONTHS:
+        return NOT_RATED_CEASED
+    return None
+
+
 def size_class(members: int) -> str:
-    """Size class by number of members.
+    """Size by members, FOUND (01/2020 Art. 4).
 
-    FOUND (project facts sheet): micro < 50, small 50-300, medium 301-1,000,
-    large > 1,000 members.
-
-    Args:
-        members: Number of members (>= 0).
-
-    Returns:
-        ``"micro"``, ``"small"``, ``"medium"`` or ``"large"``.
+    Micro < 50, small 50-300, medium > 300-1,000, large > 1,000.
 
     Raises:
-        ValueError: If ``members`` is negative.
+        ValueError: if ``members`` is negative.
     """
     if members < 0:
         raise ValueError(f"size_class: members must be >= 0; got members={members!r}")
@@ -295,300 +331,212 @@ def size_class(members: int) -> str:
     return "large"
 
 
+# ---- Circular 09/2017/TT-BNNPTNT ----------------------------------------------------------
 def points_revenue_vs_plan(revenue: float, plan: float) -> float:
-    """Circular 09 criterion 1 sub-item: revenue vs plan (max 8).
+    """09/2017 criterion 1: revenue against plan (max 8).
 
-    FOUND (Circular 09/2017/TT-BNNPTNT, lawnet.vn guideline): < 100 % of plan = 0;
-    100-<120 % = 4; >= 120 % = 8.
-
-    Args:
-        revenue: Annual revenue, m VND.
-        plan: Planned revenue, m VND (> 0).
-
-    Returns:
-        0, 4 or 8 points.
+    FOUND (Appendix 1, lawnet.vn rendering): < 100 % of plan 0; 100-<120 % 4; >= 120 % 8.
 
     Raises:
-        ValueError: If ``plan`` is not positive.
+        ValueError: if ``plan`` is not positive.
     """
     if not plan > 0:
         raise ValueError(f"points_revenue_vs_plan: plan must be > 0; got plan={plan!r}")
-    ratio = revenue / plan
-    if ratio < 1.0:
-        return 0.0
-    if ratio < 1.2:
-        return 4.0
-    return 8.0
+    return band(revenue / plan, (1.0, 1.2), (0.0, 4.0, 8.0))
 
 
 def points_annual_revenue(revenue: float) -> float:
-    """Circular 09 criterion 1 sub-item: annual revenue (max 10).
+    """09/2017 criterion 1: the year's revenue (max 10).
 
-    FOUND (Circular 09/2017/TT-BNNPTNT, lawnet.vn guideline): < 1 bn VND = 4;
-    1-<5 bn = 6; 5-<10 bn = 8; >= 10 bn = 10. ASSUMED: revenue <= 0 gives 0 (a
-    cooperative with no business scores nothing here).
-
-    Args:
-        revenue: Annual revenue, m VND.
-
-    Returns:
-        0, 4, 6, 8 or 10 points.
+    FOUND: < 1 bn VND 4; 1-<5 bn 6; 5-<10 bn 8; >= 10 bn 10. ASSUMED: no revenue 0.
     """
     if revenue <= 0:
         return 0.0
-    if revenue < 1000:
-        return 4.0
-    if revenue < 5000:
-        return 6.0
-    if revenue < 10000:
-        return 8.0
-    return 10.0
+    return band(revenue, (1000.0, 5000.0, 10000.0), (4.0, 6.0, 8.0, 10.0))
 
 
 def points_income_per_member(income: float, profit: float) -> float:
-    """Circular 09 criterion 1 sub-item: income per member after obligations (max 10).
+    """09/2017 criterion 1: income per member after obligations (max 10).
 
-    FOUND (Circular 09/2017/TT-BNNPTNT, lawnet.vn guideline): no profit = 0;
-    < 1 m VND = 2; 1-<5 m = 4; 5-<10 m = 7; >= 10 m = 10. "No profit" is read as
-    ``profit <= 0``.
-
-    Args:
-        income: Income per member after obligations, m VND/year.
-        profit: Annual profit, m VND.
-
-    Returns:
-        0, 2, 4, 7 or 10 points.
+    FOUND: no profit 0; < 1 m VND 2; 1-<5 m 4; 5-<10 m 7; >= 10 m 10 ("no profit" read
+    as ``profit <= 0``).
     """
     if profit <= 0:
         return 0.0
-    if income < 1:
-        return 2.0
-    if income < 5:
-        return 4.0
-    if income < 10:
-        return 7.0
-    return 10.0
+    return band(income, (1.0, 5.0, 10.0), (2.0, 4.0, 7.0, 10.0))
 
 
 def fraction_operating_capital(capital: float) -> float:
-    """Fraction of the capital criterion earned by operating capital.
+    """Share of 09/2017 criterion 3 (operating capital) earned: ASSUMED grading.
 
-    ASSUMED (no grading found): <= 0 -> 0; < 500 m VND -> 0.5; 500-<2000 -> 0.8;
-    2000-<5000 -> 0.9; >= 5000 -> 1.0. Lenient on purpose: with cooperatives of
-    ordinary size and capital (revenue ~1.6 bn VND, facts: mid-2019), 23% of a
-    province's cooperatives were rated good (facts: nongthon.vn proxy), which a
-    strict grading of criteria 2-6 would rule out.
-
-    Args:
-        capital: Capital at work, m VND.
-
-    Returns:
-        A fraction in {0, 0.5, 0.8, 0.9, 1}.
+    0 at none; 0.5 below 500 m VND; 0.8 below 2 bn; 0.9 below 5 bn; 1 from 5 bn.
     """
     if capital <= 0:
         return 0.0
-    if capital < 500:
-        return 0.5
-    if capital < 2000:
-        return 0.8
-    if capital < 5000:
-        return 0.9
-    return 1.0
+    return band(capital, (500.0, 2000.0, 5000.0), (0.5, 0.8, 0.9, 1.0))
 
 
 def fraction_membership(members: int) -> float:
-    """Fraction of the membership criterion earned by membership scale.
+    """Share of 09/2017 criterion 4 (membership) earned: sizes FOUND, shares ASSUMED.
 
-    Size classes FOUND (project facts sheet, see :func:`size_class`); fractions
-    ASSUMED, lenient for the reason given in :func:`fraction_operating_capital`:
-    0 members -> 0; micro -> 0.5; small -> 0.8; medium -> 0.9; large -> 1.
-
-    Args:
-        members: Number of members (>= 0).
-
-    Returns:
-        A fraction in {0, 0.5, 0.8, 0.9, 1}.
-
-    Raises:
-        ValueError: If ``members`` is negative.
+    0 members 0; micro 0.5; small 0.8; medium 0.9; large 1.
     """
     if members == 0:
         return 0.0
     return {"micro": 0.5, "small": 0.8, "medium": 0.9, "large": 1.0}[size_class(members)]
 
 
-def _fund_points(rec: CoopRecord, dev_points: float, reserve_points: float) -> tuple[float, float]:
-    """Points for the development (>= 20 %) and reserve (>= 5 %) funds; need profit > 0."""
+def _funds(rec: CoopRecord, points: float) -> tuple[float, float]:
+    """The development (>= 20 % of profit) and reserve (>= 5 %) fund points.
+
+    FOUND (09/2017 criterion 1, 5 points each); ASSUMED for 01/2020's 2-point items;
+    ASSUMED: both need a profit.
+    """
     if rec.profit <= 0:
         return 0.0, 0.0
-    dev = dev_points if rec.dev_fund_share >= 0.20 else 0.0
-    reserve = reserve_points if rec.reserve_fund_share >= 0.05 else 0.0
-    return dev, reserve
-
-
-def _finish(rec: CoopRecord, criteria: dict[str, float], regime: str) -> Score:
-    """Sum criteria, cap at 100, round float noise away and classify."""
-    total = round(min(_C09_TOTAL, math.fsum(criteria.values())), _TOTAL_DECIMALS)
-    rated = rec.age_months >= MIN_RATED_AGE_MONTHS
-    coop_class = classify(total, rec.sanctioned) if rated else None
-    return Score(total=total, criteria=criteria, regime=regime, coop_class=coop_class)
+    return (points if rec.dev_fund_share >= 0.20 else 0.0,
+            points if rec.reserve_fund_share >= 0.05 else 0.0)
 
 
 def score_circular_09(rec: CoopRecord, weights: ScoringWeights = DEFAULT_WEIGHTS) -> Score:
-    """Score a record under Circular 09/2017/TT-BNNPTNT (six criteria, 100 points).
+    """Rate a record under Circular 09/2017/TT-BNNPTNT (six criteria, 100 points).
 
-    Criterion 1, revenue and business results (38, FOUND, lawnet.vn guideline):
-    :func:`points_revenue_vs_plan` (8), :func:`points_annual_revenue` (10),
-    :func:`points_income_per_member` (10), development investment fund >= 20 % of
-    income (5) and reserve fund >= 5 % of income (5); ASSUMED: the fund points need
-    ``profit > 0``.
+    Criterion 1, revenue and business results (38, FOUND): revenue against plan (8),
+    the year's revenue (10), income per member (10), the development (5) and reserve (5)
+    funds. Criterion 2, benefits to members (``c09_member_benefits``): priority prices
+    for members, 8 points (FOUND), earned when members sold to it at a realised price
+    advantage over the spot market (ASSUMED reading: it serves members only, so there
+    is no non-member price to compare with); the rest of the criterion times members'
+    benefit rate against :data:`BENEFIT_FULL` (ASSUMED). Criterion 3, operating capital (average
+    total capital, :func:`fraction_operating_capital`); criterion 4, membership
+    (:func:`fraction_membership`); criterion 5, commendations (all or nothing);
+    criterion 6, member satisfaction (linear): ASSUMED gradings and points (weights).
 
-    Criterion 2, member benefits (``c09_member_benefits``): 8 points if members get a
-    price advantage (FOUND: priority service prices, 8 points) plus
-    ``(w - 8) * services_use_share`` (ASSUMED). Criterion 3, operating capital:
-    ``w * fraction_operating_capital`` (ASSUMED grading). Criterion 4, membership:
-    ``w * fraction_membership`` (size classes FOUND, fractions ASSUMED). Criterion 5,
-    commendations: ``w`` if commended (ASSUMED all-or-nothing). Criterion 6,
-    satisfaction: ``w * clamp(member_satisfaction, 0, 1)`` (ASSUMED linear).
-
-    Args:
-        rec: The cooperative's figures for the rating year.
-        weights: Points of criteria 2-6 (assumptions).
-
-    Returns:
-        The score; ``coop_class`` is None for cooperatives under 12 months old.
-
-    Raises:
-        ValueError: If the record is invalid (see :func:`validate_record`).
+    A sanctioned cooperative is weak whatever its points (FOUND).
     """
     validate_record(rec)
     w = weights
-    dev, reserve = _fund_points(rec, 5.0, 5.0)
-    price = C09_PRIORITY_PRICE_POINTS if rec.member_price_advantage > 0 else 0.0
+    dev, reserve = _funds(rec, 5.0)
     criteria = {
         "C1.revenue_vs_plan": points_revenue_vs_plan(rec.revenue, rec.revenue_plan),
         "C1.annual_revenue": points_annual_revenue(rec.revenue),
         "C1.income_per_member": points_income_per_member(rec.income_per_member, rec.profit),
         "C1.development_fund": dev,
         "C1.reserve_fund": reserve,
-        "C2.priority_prices": price,
-        "C2.services_use": (w.c09_member_benefits - C09_PRIORITY_PRICE_POINTS)
-        * rec.services_use_share,
-        "C3.operating_capital": w.c09_capital * fraction_operating_capital(rec.operating_capital),
+        "C2.priority_prices": C09_PRIORITY_PRICE_POINTS if rec.price_advantage > 0
+        and rec.marketing_use > 0 else 0.0,
+        "C2.member_benefits": (w.c09_member_benefits - C09_PRIORITY_PRICE_POINTS)
+        * _clamp01(rec.benefit_rate / BENEFIT_FULL),
+        "C3.operating_capital": w.c09_capital * fraction_operating_capital(rec.capital_avg),
         "C4.membership": w.c09_membership * fraction_membership(rec.members),
         "C5.commendations": w.c09_commendations if rec.commended else 0.0,
-        "C6.member_satisfaction": w.c09_satisfaction * _clamp01(rec.member_satisfaction),
+        "C6.member_satisfaction": w.c09_satisfaction * _clamp01(rec.satisfaction),
     }
-    return _finish(rec, criteria, REGIME_09)
+    return _finish(rec, criteria, REGIME_09, sanction_forces_weak=True)
 
 
-def _points_indivisible_assets(assets: float) -> float:
-    """Circular 01 I. indivisible assets (max 6).
-
-    ASSUMED grading 0/3/5/6 at 0 / <500 / <2000 / >=2000 m VND (lenient, see
-    :func:`fraction_operating_capital`).
-    """
-    if assets <= 0:
-        return 0.0
-    if assets < 500:
-        return 3.0
-    if assets < 2000:
-        return 5.0
-    return 6.0
-
-
+# ---- Circular 01/2020/TT-BKHĐT ------------------------------------------------------------
 def _c01_finance(rec: CoopRecord) -> dict[str, float]:
-    """Circular 01 group I, Finance (30 = capital 7, assets 6, results 11, funds 6)."""
-    rvp = points_revenue_vs_plan(rec.revenue, rec.revenue_plan)
-    ipm = points_income_per_member(rec.income_per_member, rec.profit)
-    dev, reserve = _fund_points(rec, 3.0, 3.0)
+    """Group I, finance (30); sub-items and maxima FOUND (Appendix 2), bands ASSUMED.
+
+    1 capital (7): a) average total capital (6) by Art. 5's capital size classes
+    (FOUND: < 1, 1-<5, 5-<50, >= 50 bn VND) 2/4/5/6, 0 without capital; b) total capital
+    up on the year before (1). 2 assets (6): a) average indivisible assets (5): 0 / < 100
+    m / < 500 m / < 1 bn / < 5 bn / more: 0-5; b) up on the year before (1). 3 business
+    results (11): a) revenue (4): none 0, < 1 / 1-<5 / 5-<10 / >= 10 bn 1-4 (09/2017's
+    bands); b) members' needs met (3): the kinds of service (of input supply, marketing,
+    processing) members used; c) pre-tax profit (4): none 0, < 50 m 1, < 200 m 2, < 500 m
+    3, more 4. 4 funds (6): development fund >= 20 % of profit (2), reserve fund >= 5 %
+    (2) (09/2017's thresholds), other funds (2, not modelled: 0).
+    """
+    dev, reserve = _funds(rec, 2.0)
+    capital = band(rec.capital_avg, (1e-9, 1000.0, 5000.0, 50000.0), (0.0, 2.0, 4.0, 5.0, 6.0))
+    assets = band(rec.indivisible_avg, (1e-9, 100.0, 500.0, 1000.0, 5000.0),
+                  (0.0, 1.0, 2.0, 3.0, 4.0, 5.0))
+    revenue = 0.0 if rec.revenue <= 0 else band(rec.revenue, (1000.0, 5000.0, 10000.0),
+                                                 (1.0, 2.0, 3.0, 4.0))
+    profit = band(rec.profit, (1e-9, 50.0, 200.0, 500.0), (0.0, 1.0, 2.0, 3.0, 4.0))
     return {
-        "I.capital": 7.0 * fraction_operating_capital(rec.operating_capital),
-        "I.indivisible_assets": _points_indivisible_assets(rec.indivisible_assets),
-        "I.business_results": 5.5 * rvp / 8.0 + 5.5 * ipm / 10.0,
-        "I.funds": dev + reserve,
+        "1a.capital_average": capital,
+        "1b.capital_growth": 1.0 if rec.capital_growth > 0 else 0.0,
+        "2a.indivisible_average": assets,
+        "2b.indivisible_growth": 1.0 if rec.indivisible_growth > 0 else 0.0,
+        "3a.revenue": revenue,
+        "3b.needs_met": 3.0 * rec.service_types / 3.0,
+        "3c.profit": profit,
+        "4a.development_fund": dev,
+        "4b.reserve_fund": reserve,
+        "4c.other_funds": 2.0 if rec.profit > 0 and rec.other_fund_share > 0 else 0.0,
     }
 
 
 def _c01_governance(rec: CoopRecord) -> dict[str, float]:
-    """Circular 01 group II, Governance and capacity (30 = 8 + 6 + 6 + 6 + 4)."""
-    legal = 0.0 if rec.sanctioned else 8.0 * _clamp01(rec.legal_compliance)
-    disputes = 6.0 if rec.disputes == 0 else 3.0 if rec.disputes == 1 else 0.0
-    tech = (
-        (1.0 if rec.has_brand else 0.0)
-        + (2.0 if rec.has_value_chain_contract else 0.0)
-        + (1.0 if rec.uses_technology else 0.0)
-    )
+    """Group II, governance and capacity (30); maxima FOUND (Appendix 2), rules ASSUMED.
+
+    5 law compliance (8): 0 if sanctioned in the year, else 8 x compliance. 6 disputes
+    and complaints (6): none 6, one 3, more 0. 7 managers (6, FOUND sub-items): a) share
+    of the board with a college or university degree (2), b) with at least a short or
+    intermediate course (2), c) young (2), each proportional. 8 policies for members
+    and workers (6): a patronage dividend paid (3) and members' benefit rate against
+    :data:`BENEFIT_FULL` (3). 9 technology, brand, value chain (4): processing, a
+    trademark, an OCOP product and a value-chain contract, 1 each.
+    """
     return {
-        "II.legal_compliance": legal,
-        "II.disputes": disputes,
-        "II.manager_qualifications": (0.0, 3.0, 6.0)[rec.manager_qualification],
-        "II.member_policies": 6.0 * rec.services_use_share,
-        "II.tech_brand_chain": tech,
+        "5.law_compliance": 0.0 if rec.sanctioned else 8.0 * _clamp01(rec.legal_compliance),
+        "6.disputes": band(rec.disputes, (1, 2), (6.0, 3.0, 0.0)),
+        "7a.managers_degree": 2.0 * rec.board_degree_share,
+        "7b.managers_course": 2.0 * rec.board_course_share,
+        "7c.managers_young": 2.0 * rec.board_young_share,
+        "8.member_policies": (3.0 if rec.dividend_paid else 0.0)
+        + 3.0 * _clamp01(rec.benefit_rate / BENEFIT_FULL),
+        "9.technology_brand_chain": float(rec.processes + rec.has_brand
+                                          + (rec.ocop_stars > 0) + rec.linked),
     }
 
 
 def _c01_members(rec: CoopRecord, w: ScoringWeights) -> dict[str, float]:
-    """Circular 01 group III, Members and community (40; split ASSUMED via weights)."""
-    price = 0.5 if rec.member_price_advantage > 0 else 0.0
-    ipm = points_income_per_member(rec.income_per_member, rec.profit)
+    """Group III, members and community (40, FOUND); its split and rules ASSUMED.
+
+    10 participation: share of members' output they offered it; 11 benefits: members'
+    benefit rate against :data:`BENEFIT_FULL`; 12 products and services to members: the
+    mean use of input supply, marketing and processing; 13 information and training:
+    members reached; 14 community: its members among the households of its product in
+    the commune; 15 commendations: all or nothing.
+    """
+    processing = rec.marketing_use if rec.processes else 0.0
     return {
-        "III.participation": w.c01_participation * rec.member_participation,
-        "III.benefits": w.c01_benefits * (price + 0.5 * ipm / 10.0),
-        "III.services": w.c01_services * rec.services_use_share,
-        "III.training": w.c01_training * rec.training_share,
-        "III.community": w.c01_community * _clamp01(rec.community_impact),
-        "III.commendations": w.c01_commendations if rec.commended else 0.0,
+        "10.participation": w.c01_participation * rec.participation,
+        "11.member_benefits": w.c01_benefits * _clamp01(rec.benefit_rate / BENEFIT_FULL),
+        "12.services": w.c01_services * (rec.input_use + rec.marketing_use + processing) / 3,
+        "13.information_training": w.c01_training * rec.training_share,
+        "14.community": w.c01_community * rec.community_share,
+        "15.commendations": w.c01_commendations if rec.commended else 0.0,
     }
 
 
 def score_circular_01(rec: CoopRecord, weights: ScoringWeights = DEFAULT_WEIGHTS) -> Score:
-    """Score a record under Circular 01/2020/TT-BKHDT (three groups, 100 points).
+    """Rate a record under Circular 01/2020/TT-BKHĐT (15 criteria, 100 points).
 
-    Group and sub-item maxima of groups I and II are FOUND (Circular 01/2020/TT-BKHDT);
-    the gradings inside them are ASSUMED:
-
-    * I. Finance (30): capital ``7 * fraction_operating_capital``; indivisible assets
-      6 (0 if <= 0, 3 if < 500, 5 if < 2000, else 6 m VND); business results 11
-      (``5.5 * revenue_vs_plan/8 + 5.5 * income_per_member/10``); funds 6 (3 for a
-      development fund >= 20 % and 3 for a reserve fund >= 5 %, both need profit > 0).
-    * II. Governance (30): legal compliance ``8 * clamp(legal_compliance)`` (0 if
-      sanctioned); disputes 6/3/0 for 0/1/>=2 disputes; manager qualifications 0/3/6
-      (untrained/trained/university); member policies ``6 * services_use_share``;
-      technology/branding/value chain 4 (brand 1, value-chain contract 2, technology 1).
-    * III. Members and community (40, FOUND; split ASSUMED via ``c01_*`` weights):
-      participation, benefits (half for a price advantage, half scaled by
-      income-per-member points), services, training, community impact, commendations.
-
-    Args:
-        rec: The cooperative's figures for the rating year.
-        weights: Group III split (assumption).
-
-    Returns:
-        The score; ``coop_class`` is None for cooperatives under 12 months old.
-
-    Raises:
-        ValueError: If the record is invalid (see :func:`validate_record`).
+    See :func:`_c01_finance`, :func:`_c01_governance` and :func:`_c01_members` for each
+    criterion. The class follows the points only (FOUND: Art. 8(2)).
     """
     validate_record(rec)
     criteria = {**_c01_finance(rec), **_c01_governance(rec), **_c01_members(rec, weights)}
-    return _finish(rec, criteria, REGIME_01)
+    return _finish(rec, criteria, REGIME_01, sanction_forces_weak=False)
+
+
+def _finish(rec: CoopRecord, criteria: dict[str, float], regime: str,
+            sanction_forces_weak: bool) -> Score:
+    """Sum the criteria, cap at 100, remove float noise, and classify the rated."""
+    total = round(min(_TOTAL, math.fsum(criteria.values())), _TOTAL_DECIMALS)
+    reason = not_rated_reason(rec, regime)
+    coop_class = None if reason else classify(total, sanction_forces_weak and rec.sanctioned)
+    return Score(total=total, criteria=criteria, regime=regime, coop_class=coop_class,
+                 not_rated=reason)
 
 
 def score(rec: CoopRecord, year: int, weights: ScoringWeights = DEFAULT_WEIGHTS) -> Score:
-    """Score a record under the regime in force for ``year`` (see :func:`regime_for_year`).
-
-    Args:
-        rec: The cooperative's figures for the rating year.
-        year: Rating year.
-        weights: Assumed criterion points.
-
-    Returns:
-        The score from :func:`score_circular_09` or :func:`score_circular_01`.
-
-    Raises:
-        ValueError: If the record is invalid (see :func:`validate_record`).
-    """
+    """Rate a record under the circular in force in ``year`` (:func:`regime_for_year`)."""
     if regime_for_year(year) == REGIME_01:
         return score_circular_01(rec, weights)
     return score_circular_09(rec, weights)

@@ -260,9 +260,7 @@ class ValueChain:
         if supported and model.params.linkage_grant > 0:  # Decree 98/2018-style support
             grant = model.support("linkage_promotion", model.params.linkage_grant)
             if grant > 0:
-                coop_agent = model.coops[coop]
-                coop_agent.cash += model.world.pay(grant, "linkage_support")
-                coop_agent.retained += grant
+                model.coops[coop].receive_grant(grant, "linkage_support")
         for side in (self.trust_in_coop, self.trust_in_business):
             side.setdefault((coop, business), 0.5)
         return c

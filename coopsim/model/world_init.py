@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsim.model import membership
+from coopsim.model.board import COURSE, DEGREE, NONE, ROLES, Board
 from coopsim.model.business import Business
 from coopsim.model.cooperative import ACTIVE, INACTIVE
 from coopsim.model.households import NO_COOP
@@ -94,21 +95,25 @@ def _paper_coops(model: CoopModel) -> None:
 
 
 def _assign_qualifications(model: CoopModel) -> None:
-    """Give the most competent managers the degrees, matching the province's shares.
+    """Give the most competent boards the degrees, matching the province's shares.
 
-    Managers are ranked by competence plus noise (sd 0.15); the top ``university``
-    share hold a university degree, the bottom ``untrained`` share are untrained, the
-    rest trained (facts: ~2020 VCA survey shares; the ranking is assumed, after
-    Pham Tri Minh 2022: competence and qualification go together).
+    Every manager of every initial board (three per cooperative) is ranked by the
+    cooperative's competence plus noise (sd 0.15); the top ``university`` share hold a
+    college or university degree, the bottom ``untrained`` share have no training, the
+    rest a short or intermediate course (facts: ~2020 VCA survey shares of key officials;
+    the ranking is assumed, after Pham Tri Minh 2022: competence and qualification go
+    together).
     """
     coops, stock = model.coops, model.province.coops
     if not coops:
         return
-    key = np.array([c.competence for c in coops]) + 0.15 * model.rng.standard_normal(len(coops))
-    rank = np.argsort(np.argsort(-key)) / len(coops)  # 0 = most competent
+    competence = np.repeat([c.competence for c in coops], len(ROLES))
+    key = competence + 0.15 * model.rng.standard_normal(len(competence))
+    rank = (np.argsort(np.argsort(-key)) / len(key)).reshape(len(coops), len(ROLES))
     for coop, r in zip(coops, rank, strict=True):
-        coop.qualification = 2 if r < stock.university_share else (
-            0 if r >= 1.0 - stock.untrained_share else 1)
+        coop.board.education = [int(e) for e in np.where(
+            r < stock.university_share, DEGREE,
+            np.where(r >= 1.0 - stock.untrained_share, NONE, COURSE))]
 
 
 def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> None:
@@ -117,7 +122,8 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     stock, prof = prov.coops, CLASS_PROFILE[cls]
     commune, product = divmod(cell, len(prov.products))
     age = 12 * int(rng.integers(stock.age_min_years, stock.age_max_years + 1))
-    coop = model.add_coop(commune, product, float(rng.uniform(*prof["competence"])), 1, age)
+    coop = model.add_coop(commune, product, float(rng.uniform(*prof["competence"])),
+                          Board.draw(rng, model.education_shares), age)
     target = stock.members_median * prof["members"] * rng.lognormal(0.0, stock.members_sigma)
     rows = queue.take(cell, max(p.min_founders, round(target)))
     membership.join(model.households, model.coops, rows, np.full(len(rows), coop.idx),
@@ -132,6 +138,7 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     coop.retained = (coop.cash + coop.assets - coop.debt - coop.charter_capital
                      - coop.dev_fund - coop.reserve_fund)
     coop.coop_class = CoopClass[cls.upper()]
+    coop.capital_end, coop.indivisible_end = coop.cash + coop.assets, coop.indivisible
     coop.revenue_plan = expected_revenue(model, coop) * rng.uniform(0.8, 1.0)
     coop.benefit_rate = p.input_saving * 2.0 * coop.competence
 

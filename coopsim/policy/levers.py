@@ -145,21 +145,25 @@ class ManagerTraining(Lever):
     name: ClassVar[str] = "manager_training"
     task: ClassVar[str] = "3"
     slots_share: float = _f(0.15, 0.0, 1.0, "share of active cooperatives per year",
-                            "managers trained per year at intensity 1")
+                            "cooperatives whose managers are trained per year at "
+                            "intensity 1")
     targeting: str = field(default="weakest", metadata={"choices": TARGETING})
-    cost_per_trainee: float = _f(15.0, 0.0, 1000.0, "m VND", "cost of training one manager")
+    cost_per_trainee: float = _f(15.0, 0.0, 1000.0, "m VND", "cost of one manager's course")
     competence_gain: float = _f(0.15, 0.0, 1.0, "competence", "competence gained")
 
     def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
         coops = _select(_active(model), self.targeting, self.rng(model))
         slots = int(round(min(1.0, self.slots_share * intensity) * len(coops)))
         for coop in coops[:slots]:
-            if not policy.affordable(self.name, self.cost_per_trainee):
-                break
-            policy.grant(self.name, self.cost_per_trainee)
+            # its untrained managers go on a short course; a trained board sends its
+            # chair-director for a refresher (competence only)
+            for role in (list(coop.board.untrained()) or [0]):
+                if not policy.affordable(self.name, self.cost_per_trainee):
+                    return
+                policy.grant(self.name, self.cost_per_trainee)
+                coop.board.train(role)
+                policy.count(model, "trainees")
             coop.competence = min(1.0, coop.competence + self.competence_gain)
-            coop.qualification = max(coop.qualification, 1)
-            policy.count(model, "trainees")
 
 
 @dataclass
@@ -219,13 +223,9 @@ class SupportProgramme(Lever):
         for coop in coops[:n]:
             if not policy.affordable(self.name, self.grant_size):
                 break
-            amount = policy.grant(self.name, self.grant_size)
             # the state pays the grant, which the cooperative spends at once on
-            # infrastructure and technology bought from the outside world
-            coop.cash += model.world.pay(amount, "support_grant")
-            coop.cash -= model.world.receive(amount, "grant_investment")
-            coop.assets += amount
-            coop.retained += amount  # a grant is equity
+            # infrastructure and technology (indivisible assets)
+            coop.invest_grant(policy.grant(self.name, self.grant_size), "support_grant")
             policy.count(model, "grants")
 
 
@@ -269,7 +269,7 @@ class Consolidation(Lever):
             policy.count(model, "merged_by_review")
         else:
             dissolve(model.households, coop, model.world, DISSOLVED,
-                     model.params.liquidation_value)
+                     model.params.liquidation_value, reason="consolidation")
             model.dissolved += 1
             policy.count(model, "dissolved_by_review")
         model.value_chain.end_all_for_coop(coop.idx, model.steps)
@@ -308,8 +308,7 @@ class FoundingSupport(Lever):
                 amount = policy.grant(self.name, self.grant * intensity)
                 coop.founding_grant = True
                 if amount > 0:
-                    coop.cash += model.world.pay(amount, "founding_grant")
-                    coop.retained += amount
+                    coop.receive_grant(amount, "founding_grant")
                     policy.count(model, "founded_supported")
 
 

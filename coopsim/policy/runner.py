@@ -27,6 +27,7 @@ from coopsim.core.outputs import atomic_write, claim_folder, record_outputs
 from coopsim.model.contracts import Contract
 from coopsim.model.coop_model import CoopModel
 from coopsim.model.outcomes import derive_yearly
+from coopsim.model.stock import STOCK_COLUMNS, cohort_table, events_table, fates_table
 from coopsim.policy.package import Policy
 from coopsim.policy.scenarios import Scenario, load_scenario
 from coopsim.world.params import Params, check_seed, check_years
@@ -53,6 +54,10 @@ class RunResult:
             edge ``status`` telling which still run), when asked for with ``network``.
         spending: money spent per lever and year (m VND, at the simulated scale).
         lever_figures: what the levers did per year (trainees, grants, mergers...).
+        events: every founding, dissolution (and why) and merger (and into which).
+        cohort: the starting stock's fate each year by its first class.
+        fates: every cooperative's status and class at the end (and whether it was in
+            the starting stock).
     """
 
     monthly: pd.DataFrame
@@ -64,6 +69,14 @@ class RunResult:
     network: Any = None
     spending: pd.DataFrame = field(default_factory=pd.DataFrame)
     lever_figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cohort: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fates: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def stock(self) -> pd.DataFrame:
+        """The stock's movement each December (the yearly table's stock columns)."""
+        return self.yearly[list(STOCK_COLUMNS)]
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write CSV tables, ``provenance.json`` and ``household_snapshots.npz``.
@@ -83,7 +96,8 @@ class RunResult:
         out = claim_folder(out_dir, "run")
         files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years,
                  "contracts": self.contracts, "spending": self.spending,
-                 "lever_figures": self.lever_figures}
+                 "lever_figures": self.lever_figures, "stock": self.stock,
+                 "events": self.events, "cohort": self.cohort, "fates": self.fates}
         written = {name: atomic_write(out / f"{name}.csv", df) for name, df in files.items()}
         written["provenance"] = atomic_write(
             out / "provenance.json", json.dumps(self.provenance, indent=2, default=str))
@@ -160,6 +174,7 @@ def run(scenario: Scenario | str | Path | None = None,
     record["households"] = len(model.households)
     dc = model.datacollector
     coop_years = dc.get_table_dataframe("coop_years")
+    events = events_table(model)
     spending, figures = _policy_tables(policy)
     result = RunResult(
         monthly=dc.get_model_vars_dataframe().reset_index(names="step"),
@@ -170,7 +185,8 @@ def run(scenario: Scenario | str | Path | None = None,
         contracts=pd.DataFrame([c.to_dict() for c in model.value_chain.contracts],
                                columns=CONTRACT_COLUMNS),
         network=model.network(include_ended=True) if network else None,
-        spending=spending, lever_figures=figures)
+        spending=spending, lever_figures=figures, events=events,
+        cohort=cohort_table(coop_years, events), fates=fates_table(model))
     release(model)
     return result
 

@@ -12,6 +12,7 @@ so an unchanged part (e.g. the network between contract changes) is not redrawn.
 from __future__ import annotations
 
 import os
+import textwrap
 from typing import Any
 
 import matplotlib
@@ -26,6 +27,7 @@ from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
 from coopsim.model.coop_model import CoopModel  # noqa: E402
+from coopsim.model.outcomes import OUTCOMES  # noqa: E402
 from coopsim.policy.levers import LEVERS  # noqa: E402
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios  # noqa: E402
 from coopsim.presentation import plots  # noqa: E402
@@ -90,6 +92,12 @@ def _monthly(model: CoopModel) -> pd.DataFrame:
     return df.assign(time=df.year + (df.month - 0.5) / 12.0)
 
 
+def _axis(name: str) -> str:
+    """An axis label from the outcome registry: what the figure is, and its unit."""
+    o = OUTCOMES[name]
+    return textwrap.fill(f"{o.doc} ({'%' if o.percent else o.unit})", 45)
+
+
 def _subscribe() -> None:
     """Re-render the calling component after every step (Mesa's update counter)."""
     update_counter.get()
@@ -127,7 +135,7 @@ def WeakShare(model: CoopModel) -> None:
     fig, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
     ax.plot(df.time, 100 * df.weak_share, label="weak share")
     ax.axhline(100 * TARGET_WEAK_SHARE, ls="--", color="#d73027", label="target")
-    ax.set(xlabel="year", ylabel="weak cooperatives (% of rated)",
+    ax.set(xlabel="year", ylabel=_axis("weak_share"),
            title=f"Weak share, scenario {getattr(model, 'scenario_name', '')}")
     ax.legend(frameon=False)
     _show(fig)
@@ -152,7 +160,7 @@ def MembersIncome(model: CoopModel) -> None:
     df = _monthly(model)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
     a1.plot(df.time, df.members)
-    a1.set(xlabel="year", ylabel="member households", title="Members")
+    a1.set(xlabel="year", ylabel=_axis("members"), title="Members")
     a2.plot(df.time, df.income_member, label="members")
     a2.plot(df.time, df.income_nonmember, label="non-members")
     a2.set(xlabel="year", ylabel="income, m VND / 12 months", title="Household income")

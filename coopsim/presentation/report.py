@@ -20,7 +20,8 @@ import pandas as pd
 
 from coopsim.core.outputs import atomic_write
 
-__all__ = ["comparison_markdown", "fit_report_markdown", "write_comparison_report",
+__all__ = ["comparison_markdown", "decomposition_lines", "fit_report_markdown",
+           "write_comparison_report",
            "write_fit_report", "write_sensitivity_figures"]
 
 
@@ -93,12 +94,37 @@ def comparison_markdown(comparison: Any) -> str:
     for _, d in differences[differences.figure == "weak_share"].iterrows():
         lines.append(f"- {d['scenario']}: weak share {d['mean_diff']:+.3f} "
                      f"[{d['lo']:+.3f}, {d['hi']:+.3f}] (paired t-test p = {d['p_ttest']:.3g})")
+    lines += decomposition_lines(comparison.decomposition, scenarios[0])
     lines += ["",
               "![class shares](shares.png)", "", "![final shares](final.png)", "",
               "![cost-effectiveness](cost.png)", "",
               "Every run's yearly outcomes: `runs_yearly.csv`; the store: "
               "`experiment.sqlite` (re-running the same command resumes it)."]
     return "\n".join(lines) + "\n"
+
+
+def decomposition_lines(decomposition: pd.DataFrame, base: str) -> list[str]:
+    """Where each scenario's difference in weak cooperatives comes from, in words."""
+    if decomposition.empty:
+        return []
+    from coopsim.experiment.compare import COMPONENTS
+
+    meaning = {"improvement": "cooperatives rated in both runs were rated differently",
+               "ceasing": "cooperatives live in both runs were rated in one only (one "
+                          "ceased operating, or was too young)",
+               "removal": "cooperatives were dissolved or merged in one run only",
+               "entry": "cooperatives founded during the runs"}
+    lines = ["", f"Where the difference in weak cooperatives against {base} comes from "
+                 "(mean and 95% interval over the paired replications, at the simulated "
+                 "scale; `decomposition.csv`):", ""]
+    for _, row in decomposition.iterrows():
+        parts = ", ".join(f"{c} {row[f'{c}_mean']:+.1f} [{row[f'{c}_lo']:+.1f}, "
+                          f"{row[f'{c}_hi']:+.1f}]" for c in COMPONENTS)
+        main = max(COMPONENTS, key=lambda c: abs(row[f"{c}_mean"]))
+        lines.append(f"- {row['scenario']}: {row['total_mean']:+.1f} weak cooperatives "
+                     f"[{row['total_lo']:+.1f}, {row['total_hi']:+.1f}] = {parts}. The "
+                     f"largest part is {main}: {meaning[main]}.")
+    return lines
 
 
 def write_sensitivity_figures(indices: pd.DataFrame, kind: str, out: str | Path
