@@ -120,7 +120,8 @@ def _wait_quiet(max_wait_s: float, threshold_cpus: float = 0.25) -> float:
             return waited
 
 
-def _run_child(cmd: list[str], cwd: Path) -> dict[str, Any]:
+def _run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+               ) -> dict[str, Any]:
     """Run ``cmd``; return its wall time, own peak RSS and CPU time, exit code and output.
 
     ``os.wait4`` returns the resource usage of exactly that child (its ru_maxrss is the
@@ -132,7 +133,7 @@ def _run_child(cmd: list[str], cwd: Path) -> dict[str, Any]:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         b0 = _busy_cpu_s()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env)
         _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         b1 = _busy_cpu_s()
@@ -548,6 +549,21 @@ def print_report(rep: dict[str, Any]) -> None:
               "use the full run for figures)")
 
 
+def _main_against(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(HERE))
+    import against
+
+    print(f"whole coopsim run --years 10 at full scale: {args.against} (A) against this "
+          f"tree (B), {args.pairs} pairs ...", flush=True)
+    rep = against.bench_against(_run_child, args.against, args.pairs)
+    rep["machine"] = machine_info()
+    print(against.report(rep))
+    if args.json:
+        against.write_json(rep, args.json)
+        print(f"wrote {args.json}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (or, with the hidden --worker option, one worker)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -561,7 +577,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--households", type=int, default=50_000, help=argparse.SUPPRESS)
     ap.add_argument("--steps", type=int, default=120, help=argparse.SUPPRESS)
     ap.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
+    ap.add_argument("--against", metavar="COMMIT", default=None,
+                    help="only time whole runs of this tree against COMMIT, alternately")
+    ap.add_argument("--pairs", type=int, default=5, help="A/B pairs for --against")
     args = ap.parse_args(argv)
+    if args.against:
+        return _main_against(args)
     if args.worker == "phases":
         print(json.dumps(phase_worker(args.seed, args.years, args.scale, args.trace)))
         return 0

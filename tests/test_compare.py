@@ -65,3 +65,45 @@ def test_compare_rejects_bad_input_before_running(tmp_path, capsys):
                  "--quiet"]) == 2
     assert "--reps must be at least 2" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_compare_writes_the_decomposition_stock_and_cohort(compared):
+    parts = pd.read_csv(compared / "decomposition.csv")
+    assert list(parts.scenario) == ["only_consolidation"] and (parts.n == 4).all()
+    for c in ("improvement", "ceasing", "removal", "entry", "total"):
+        assert (parts[f"{c}_lo"] <= parts[f"{c}_mean"]).all()
+        assert (parts[f"{c}_mean"] <= parts[f"{c}_hi"]).all()
+    assert np.isclose(parts[[f"{c}_mean" for c in ("improvement", "ceasing", "removal",
+                                                  "entry")]].sum(axis=1),
+                      parts.total_mean).all()
+    stock = pd.read_csv(compared / "stock.csv")
+    assert set(stock.scenario) == {"baseline", "only_consolidation"}
+    assert {"n_live", "dissolved_consolidation", "merged"} <= set(stock.columns)
+    assert set(pd.read_csv(compared / "cohort.csv").scenario) == set(stock.scenario)
+    report = (compared / "report.md").read_text()
+    assert "only_consolidation:" in report and "removal" in report and "entry" in report
+
+
+def _row(**parts):
+    row = {"scenario": "x", "total_mean": 0.0, "total_lo": -1.0, "total_hi": 1.0}
+    for c in ("improvement", "ceasing", "removal", "entry"):
+        mean, lo, hi = parts.get(c, (0.0, -1.0, 1.0))
+        row |= {f"{c}_mean": mean, f"{c}_lo": lo, f"{c}_hi": hi}
+    return pd.DataFrame([row])
+
+
+def test_the_report_names_the_part_that_dominates_and_the_one_against_it():
+    from coopsim.presentation.report import decomposition_lines
+
+    line = decomposition_lines(_row(removal=(-26.4, -32.6, -20.2),
+                                    entry=(26.2, 16.7, 35.7),
+                                    improvement=(-8.8, -13.2, -4.4)), "baseline")[-1]
+    assert "The largest part is removal" in line
+    assert "entry (+26.2) works the other way" in line
+
+
+def test_the_report_names_no_part_when_none_differs_from_zero():
+    from coopsim.presentation.report import decomposition_lines
+
+    line = decomposition_lines(_row(entry=(1.4, -6.2, 9.0)), "baseline")[-1]
+    assert "No part differs from zero" in line and "largest" not in line

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections import Counter
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from coopsim.model.cooperative import (
     MERGED,
     STATUSES,
     Cooperative,
+    CoopMonth,
     YearEnd,
 )
 from coopsim.model.households import (
@@ -221,6 +223,7 @@ class CoopModel(mesa.Model):
         self.world.pay(self.sales.world_net, "household_trade")
         t2 = clock()
         self.value_chain.fulfil(self)
+        self.coop_month = CoopMonth.of(self.sales, self.spot)
         if self.coops:
             self.agents_by_type[Cooperative].do("step")
         if self.businesses:
@@ -288,6 +291,7 @@ class CoopModel(mesa.Model):
         expected = np.bincount(s.of, s.output[s.rows], n)
         members = np.flatnonzero(hh.coop >= 0)
         output = np.bincount(hh.coop[members], s.output[members], n)
+        benefit, expected, output = benefit.tolist(), expected.tolist(), output.tolist()
         for c in self.coops:
             c.member_output_y += output[c.idx]
             if c.open and expected[c.idx] > 0:
@@ -369,6 +373,7 @@ class CoopModel(mesa.Model):
             else:
                 reasons[c.not_rated or NOT_RATED_NEW] += 1
         rated = sum(counts.values())
+        by_status = Counter(c.status for c in self.coops)
         members = np.flatnonzero(hh.coop >= 0)
         n_mem, n = len(members), len(hh)
         inc_members = float(hh.income12[members].sum())
@@ -381,7 +386,7 @@ class CoopModel(mesa.Model):
             "weak_share": counts["weak"] / rated if rated else 0.0,
             "good_fair_share": (counts["good"] + counts["fair"]) / rated if rated else 0.0,
             "n_good_fair": counts["good"] + counts["fair"],
-            **{f"n_{s}": sum(1 for c in self.coops if c.status == s) for s in STATUSES},
+            **{f"n_{s}": by_status[s] for s in STATUSES},
             "n_live": len(live),
             "members": n_mem, "membership_rate": n_mem / n,
             "income_member": inc_members / n_mem if n_mem else 0.0,

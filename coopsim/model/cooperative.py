@@ -14,6 +14,7 @@ Balance identity kept at all times::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import mesa
 import numpy as np
@@ -21,7 +22,8 @@ import numpy as np
 from coopsim.model.board import Board
 from coopsim.model.scoring import NOT_RATED_NEW, CoopClass, CoopRecord, Score, score
 
-__all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "Cooperative", "YearEnd"]
+__all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "CoopMonth", "Cooperative",
+           "YearEnd"]
 
 ACTIVE, INACTIVE, DISSOLVED, MERGED = "active", "inactive", "dissolved", "merged"
 STATUSES = (ACTIVE, INACTIVE, DISSOLVED, MERGED)
@@ -39,6 +41,29 @@ class YearEnd:
     profit: float
     linked_months: int = 0
     record: CoopRecord | None = None
+
+
+class CoopMonth(NamedTuple):
+    """The month's sales per cooperative as Python lists, read by :meth:`Cooperative.step`.
+
+    The same float64 values as the model's ``MonthSales`` arrays and spot prices (so the
+    same bits), but indexing a list costs a fraction of indexing an array in a loop over
+    cooperatives.
+    """
+
+    bought: list[float]           # quantity bought from members
+    offered: list[float]          # value members offered, m VND
+    paid: list[float]             # paid to members, m VND
+    service_fees: list[float]     # input-service fees received, m VND
+    membership_fees: list[float]  # membership fees received, m VND
+    spot: list[float]             # spot price of each product
+
+    @classmethod
+    def of(cls, sales, spot: np.ndarray) -> CoopMonth:
+        """From a month's ``MonthSales`` and the spot prices."""
+        return cls(sales.coop_bought_qty.tolist(), sales.coop_offered.tolist(),
+                   sales.coop_paid.tolist(), sales.coop_service_fees.tolist(),
+                   sales.coop_membership_fees.tolist(), spot.tolist())
 
 
 class Cooperative(mesa.Agent):
@@ -240,26 +265,26 @@ class Cooperative(mesa.Agent):
         world = m.world
         resale = fees = paid = service_cost = overhead = prepaid = 0.0
         if self.status == ACTIVE:
-            s = m.sales
-            bought = s.coop_bought_qty[i]
+            s = m.coop_month
+            bought, spot, offered = s.bought[i], s.spot[self.product], s.offered[i]
             self.bought_y += bought
-            self.offered_qty_y += s.coop_offered[i] / self.price if self.price > 0 else 0.0
-            self.paid_y += s.coop_paid[i]
-            self.spot_value_y += bought * m.spot[self.product]
-            own_sales = (bought - self.contract_qty_m) * m.spot[self.product] * (1 + self.markup)
+            self.offered_qty_y += offered / self.price if self.price > 0 else 0.0
+            self.paid_y += s.paid[i]
+            self.spot_value_y += bought * spot
+            own_sales = (bought - self.contract_qty_m) * spot * (1 + self.markup)
             # contract sales were paid in cash by the businesses (ValueChain.fulfil)
             prepaid = self.contract_revenue_m
             resale = world.pay(own_sales, "coop_sales") + prepaid
             self.recent_bought = 0.8 * self.recent_bought + 0.2 * bought
             self.linked_months_y += int(self.contracted > 0)
-            fees = s.coop_service_fees[i] + s.coop_membership_fees[i]
-            paid = s.coop_paid[i]
-            service_cost = world.receive(s.coop_service_fees[i] * (1 - p.service_margin),
+            fees = s.service_fees[i] + s.membership_fees[i]
+            paid = s.paid[i]
+            service_cost = world.receive(s.service_fees[i] * (1 - p.service_margin),
                                          "coop_inputs")
             overhead = world.receive((p.overhead_base + p.overhead_per_member * self.members)
                                      * (1 - p.overhead_competence * self.competence),
                                      "coop_overhead")
-            self.offered_y += s.coop_offered[i]
+            self.offered_y += offered
             self.capacity_y += self.capacity
             self.open_months_y += int(self.open)
         interest = world.receive(self.debt * p.interest_rate / 12.0, "interest")

@@ -225,6 +225,9 @@ _SHARES = ("dev_fund_share", "reserve_fund_share", "other_fund_share", "input_us
            "board_young_share", "training_share", "community_share")
 
 
+_RECORD_FIELDS = tuple(f.name for f in fields(CoopRecord))
+
+
 def validate_record(rec: CoopRecord) -> None:
     """Check a record before scoring.
 
@@ -233,10 +236,10 @@ def validate_record(rec: CoopRecord) -> None:
             negative, ``revenue_plan`` not positive, a share outside [0, 1],
             ``months_ceased`` outside 0..12 or ``service_types`` outside 0..3.
     """
-    for f in fields(rec):
-        value = getattr(rec, f.name)
+    for name in _RECORD_FIELDS:
+        value = getattr(rec, name)
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"CoopRecord: {f.name} must be finite; got {f.name}={value!r}")
+            raise ValueError(f"CoopRecord: {name} must be finite; got {name}={value!r}")
     for name in ("age_months", "members", "disputes", "ocop_stars"):
         if getattr(rec, name) < 0:
             raise ValueError(f"CoopRecord: {name} must be >= 0; got {name}={getattr(rec, name)!r}")

@@ -120,11 +120,26 @@ def decomposition_lines(decomposition: pd.DataFrame, base: str) -> list[str]:
     for _, row in decomposition.iterrows():
         parts = ", ".join(f"{c} {row[f'{c}_mean']:+.1f} [{row[f'{c}_lo']:+.1f}, "
                           f"{row[f'{c}_hi']:+.1f}]" for c in COMPONENTS)
-        main = max(COMPONENTS, key=lambda c: abs(row[f"{c}_mean"]))
         lines.append(f"- {row['scenario']}: {row['total_mean']:+.1f} weak cooperatives "
-                     f"[{row['total_lo']:+.1f}, {row['total_hi']:+.1f}] = {parts}. The "
-                     f"largest part is {main}: {meaning[main]}.")
+                     f"[{row['total_lo']:+.1f}, {row['total_hi']:+.1f}] = {parts}. "
+                     + _dominant_part(row, COMPONENTS, meaning))
     return lines
+
+
+def _dominant_part(row: pd.Series, components: tuple[str, ...], meaning: dict[str, str]
+                   ) -> str:
+    """Which part dominates, among those whose interval excludes zero, in words."""
+    clear = [c for c in components
+             if row[f"{c}_lo"] > 0 or row[f"{c}_hi"] < 0]
+    if not clear:
+        return "No part differs from zero at this number of replications."
+    main = max(clear, key=lambda c: abs(row[f"{c}_mean"]))
+    text = f"The largest part is {main}: {meaning[main]}."
+    against = [c for c in clear if row[f"{c}_mean"] * row[f"{main}_mean"] < 0]
+    if against:
+        text += " " + ", ".join(f"{c} ({row[f'{c}_mean']:+.1f})" for c in against) + \
+            " works the other way."
+    return text
 
 
 def write_sensitivity_figures(indices: pd.DataFrame, kind: str, out: str | Path
