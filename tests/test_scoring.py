@@ -280,6 +280,15 @@ def test_01_8_policies_and_9_technology() -> None:
     assert c01(ocop_stars=3, linked=True)["9.technology_brand_chain"] == 2.0
 
 
+def test_01_9_counts_numpy_booleans_as_points() -> None:
+    # np.True_ + True is np.True_ (a logical or): a processing, branded cooperative
+    # whose `processes` came from a NumPy comparison scored 1 point instead of 2
+    import numpy as np
+
+    crit = c01(processes=np.True_, has_brand=True, linked=np.True_)
+    assert crit["9.technology_brand_chain"] == 3.0
+
+
 # ---- Circular 01/2020, group III ----------------------------------------------------------
 def test_01_group_iii() -> None:
     crit = c01(participation=0.5, benefit_rate=0.02, input_use=1.0, marketing_use=0.3,

@@ -87,6 +87,5 @@ def _pay(model: CoopModel, coop: Cooperative, cost: float, purpose: str) -> bool
     if coop.cash < own:
         return False
     own = cost - model.support("ocop_support", cost - own)  # the state pays the rest
-    coop.cash -= model.world.receive(own, purpose)
-    coop.costs_y += own
+    coop.pay_cost(own, purpose)
     return True

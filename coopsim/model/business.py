@@ -56,6 +56,14 @@ class Business(mesa.Agent):
         """How this kind of business contracts (see :data:`BUSINESS_KINDS`)."""
         return BUSINESS_KINDS[self.kind]
 
+    def pay_contract(self, qty: float, amount: float) -> None:
+        """Pay ``amount`` for ``qty`` delivered under a contract.
+
+        The cooperative's side is ``Cooperative.receive_contract_payment``.
+        """
+        self.cash -= amount
+        self.bought_contract += qty
+
     def step(self) -> None:
         """Buy the month's shortfall on the spot market and sell everything on."""
         if not self.open:

@@ -293,10 +293,7 @@ class CoopModel(mesa.Model):
         output = np.bincount(hh.coop[members], s.output[members], n)
         benefit, expected, output = benefit.tolist(), expected.tolist(), output.tolist()
         for c in self.coops:
-            c.member_output_y += output[c.idx]
-            if c.open and expected[c.idx] > 0:
-                c.member_benefit_y += benefit[c.idx]
-                c.benefit_rate = 0.9 * c.benefit_rate + 0.1 * benefit[c.idx] / expected[c.idx]
+            c.book_members_month(output[c.idx], benefit[c.idx], expected[c.idx])
 
     def _household_month(self, arrays: CoopArrays, month0: int) -> None:
         """Book household income, then apply leaving and joining decisions."""
@@ -356,8 +353,7 @@ class CoopModel(mesa.Model):
                                  Board.draw(self.rng, self.education_shares, age_mean=40.0))
             membership.join(hh, self.coops, founders, np.full(len(founders), coop.idx),
                             p.capital_contribution)
-            coop.capital_end = coop.cash + coop.assets
-            coop.revenue_plan = max(expected_revenue(self, coop), 1.0)
+            coop.plan_first_year(max(expected_revenue(self, coop), 1.0))
             self.founded += 1
 
     # ---- records -------------------------------------------------------------------

@@ -20,12 +20,12 @@ import mesa
 import numpy as np
 
 from coopsim.model.board import Board
+from coopsim.model.books import ACTIVE, DISSOLVED, INACTIVE, MERGED, CoopBooks
 from coopsim.model.scoring import NOT_RATED_NEW, CoopClass, CoopRecord, Score, score
 
 __all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "CoopMonth", "Cooperative",
            "YearEnd"]
 
-ACTIVE, INACTIVE, DISSOLVED, MERGED = "active", "inactive", "dissolved", "merged"
 STATUSES = (ACTIVE, INACTIVE, DISSOLVED, MERGED)
 _CLASS_CREDIT = {CoopClass.GOOD: 1.0, CoopClass.FAIR: 0.8, CoopClass.AVERAGE: 0.5,
                  CoopClass.WEAK: 0.2, None: 0.3}
@@ -66,8 +66,11 @@ class CoopMonth(NamedTuple):
                    sales.coop_membership_fees.tolist(), spot.tolist())
 
 
-class Cooperative(mesa.Agent):
+class Cooperative(CoopBooks, mesa.Agent):
     """A cooperative: a business owned by its member households.
+
+    Its books change only through its own methods (:class:`~coopsim.model.books.CoopBooks`
+    and the monthly and yearly cycles below).
 
     Attributes:
         idx: dense index (0..n-1) into the model's per-cooperative arrays.
@@ -217,24 +220,6 @@ class Cooperative(mesa.Agent):
         self.capital_sum_y = self.indivisible_sum_y = 0.0
         self.bought_y = self.member_output_y = self.paid_y = self.spot_value_y = 0.0
         self.offered_qty_y = 0.0
-
-    # ---- support ---------------------------------------------------------------
-    def receive_grant(self, amount: float, purpose: str) -> float:
-        """Receive a cash grant from the state (equity); returns the amount."""
-        self.cash += self.model.world.pay(amount, purpose)
-        self.retained += amount
-        return amount
-
-    def invest_grant(self, amount: float, purpose: str) -> float:
-        """Receive a grant and spend it at once on assets bought from the outside world.
-
-        The assets are indivisible (:attr:`indivisible`); the grant is equity.
-        """
-        self.receive_grant(amount, purpose)
-        self.cash -= self.model.world.receive(amount, f"{purpose}_investment")
-        self.assets += amount
-        self.indivisible_grants += amount
-        return amount
 
     # ---- monthly cycle -----------------------------------------------------------
     def prepare_month(self, ref_price: float, contracted: float = 0.0) -> None:
@@ -392,17 +377,17 @@ class Cooperative(mesa.Agent):
             service_types=int(self.open_months_y > 0) + int(self.bought_y > 0)
             + int(self.processes and self.bought_y > 0),
             input_use=self.open_months_y / 12.0, marketing_use=self._marketing_use(),
-            processes=self.processes,
+            processes=bool(self.processes),
             participation=min(1.0, self.offered_qty_y / max(self.member_output_y, 1e-9)),
             benefit_rate=(self.member_benefit_y + pool) / max(self.member_output_y, 1e-9),
             price_advantage=self.paid_y / self.spot_value_y - 1.0 if self.spot_value_y > 0
-            else 0.0, dividend_paid=pool > 0, satisfaction=satisfied,
+            else 0.0, dividend_paid=bool(pool > 0), satisfaction=satisfied,
             legal_compliance=self.legal_compliance, sanctioned=self.sanctioned,
             disputes=disputes, board_degree_share=degree, board_course_share=course,
             board_young_share=young, training_share=self.training_share,
             community_share=min(1.0, self.members / max(cell_households, 1)),
             commended=self.commended, has_brand=self.has_brand, ocop_stars=self.ocop_stars,
-            linked=self.linked_months_y > 0)
+            linked=bool(self.linked_months_y > 0))
 
     def _marketing_use(self) -> float:
         """Share of its members' output of the year that it bought."""

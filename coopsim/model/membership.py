@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from coopsim.model.accounts import World
-from coopsim.model.cooperative import MERGED, Cooperative
+from coopsim.model.cooperative import Cooperative
 from coopsim.model.households import NO_COOP, HouseholdStore
 
 __all__ = ["dissolve", "join", "leave", "merge", "pay_dividends"]
@@ -37,10 +37,7 @@ def join(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray,
     hh.awareness[rows] = 1.0
     counts = np.bincount(targets, minlength=len(coops))
     for idx in np.flatnonzero(counts):
-        coop = coops[idx]
-        coop.members += int(counts[idx])
-        coop.cash += contribution * counts[idx] if pay else 0.0
-        coop.charter_capital += contribution * counts[idx]
+        coops[idx].admit(counts[idx], contribution, pay)
 
 
 def leave(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray) -> None:
@@ -61,11 +58,7 @@ def leave(hh: HouseholdStore, coops: Sequence[Cooperative], rows: np.ndarray) ->
     paid = np.bincount(of, refunds, len(coops))
     _detach(hh, rows)
     for idx in np.flatnonzero(counts):
-        coop = coops[idx]
-        coop.members -= int(counts[idx])
-        coop.cash -= paid[idx]
-        coop.charter_capital -= due[idx]
-        coop.retained += due[idx] - paid[idx]
+        coops[idx].release(counts[idx], due[idx], paid[idx])
 
 
 def _detach(hh: HouseholdStore, rows: np.ndarray) -> None:
@@ -95,7 +88,7 @@ def pay_dividends(hh: HouseholdStore, coop: Cooperative, pool: float, month: int
     hh.cash[rows] += amounts
     hh.income[month, rows] += amounts
     hh.income12[rows] += amounts
-    coop.cash -= amounts.sum()
+    coop.pay_members(amounts.sum())
     return amounts
 
 
@@ -111,28 +104,15 @@ def dissolve(hh: HouseholdStore, coop: Cooperative, world: World, status: str,
     cash are written off by the outside world.
     """
     rows = hh.members_of(coop.idx)
-    coop.cash += world.pay(coop.assets * liquidation_value, "liquidation")
-    coop.assets = 0.0
-    repaid = min(max(coop.cash, 0.0), coop.debt)
-    coop.cash -= world.receive(repaid, "loan_repaid")
-    world.flows["loan_written_off"] += coop.debt - repaid
-    coop.debt = 0.0
+    coop.liquidate(world, liquidation_value)
     if len(rows) and coop.cash > 0:
         basis = np.maximum(hh.capital[rows], 1e-9)
         amounts = coop.cash * basis / basis.sum()
         hh.cash[rows] += amounts
-        coop.cash -= amounts.sum()
-    if coop.cash != 0.0:  # supplier debts (negative cash) or rounding: the world absorbs it
-        if coop.cash < 0:
-            coop.cash += world.pay(-coop.cash, "written_off")
-        else:
-            coop.cash -= world.receive(coop.cash, "written_off")
+        coop.pay_members(amounts.sum())
+    coop.close_books(world, status, reason)
     _detach(hh, rows)
     hh.trust[rows] *= 0.5
-    coop.members = 0
-    coop.charter_capital = coop.dev_fund = coop.reserve_fund = coop.retained = 0.0
-    coop.indivisible_grants = 0.0
-    coop.end(status, reason)
 
 
 def merge(hh: HouseholdStore, source: Cooperative, target: Cooperative) -> None:
@@ -145,12 +125,4 @@ def merge(hh: HouseholdStore, source: Cooperative, target: Cooperative) -> None:
     rows = hh.members_of(source.idx)
     hh.coop[rows] = target.idx
     hh.unhappy[rows] = 0
-    target.members += len(rows)
-    for name in ("cash", "assets", "debt", "charter_capital", "dev_fund", "reserve_fund",
-                 "retained", "loan_payment", "indivisible_grants"):
-        setattr(target, name, getattr(target, name) + getattr(source, name))
-        setattr(source, name, 0.0)
-    target.retained += source.revenue_y - source.costs_y
-    source.revenue_y = source.costs_y = 0.0
-    source.members = 0
-    source.end(MERGED, "consolidation", into=target.idx)
+    target.absorb(source, len(rows))

@@ -492,8 +492,9 @@ def _c01_governance(rec: CoopRecord) -> dict[str, float]:
         "7c.managers_young": 2.0 * rec.board_young_share,
         "8.member_policies": (3.0 if rec.dividend_paid else 0.0)
         + 3.0 * _clamp01(rec.benefit_rate / BENEFIT_FULL),
-        "9.technology_brand_chain": float(rec.processes + rec.has_brand
-                                          + (rec.ocop_stars > 0) + rec.linked),
+        # one point per item held; counted, not added (NumPy booleans add as "or")
+        "9.technology_brand_chain": float(sum(1 for held in (
+            rec.processes, rec.has_brand, rec.ocop_stars > 0, rec.linked) if held)),
     }
 
 

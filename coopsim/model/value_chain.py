@@ -105,11 +105,8 @@ class ValueChain:
             self._shift(self.trust_in_coop, c, p.trust_step if made else -2 * p.trust_step)
             amount = qty * c.unit_price(spot)
             on_time = bus.cash >= amount and rng.random() < 0.5 + 0.5 * bus.reputation
-            bus.cash -= amount
-            coop.cash += amount
-            coop.contract_qty_m += qty
-            coop.contract_revenue_m += amount
-            bus.bought_contract += qty
+            bus.pay_contract(qty, amount)
+            coop.receive_contract_payment(qty, amount)
             c.record_payment(amount, on_time)
             bus.reputation += p.trust_step * ((1.0 if on_time else 0.0) - bus.reputation)
             self._shift(self.trust_in_business, c, p.trust_step if on_time else -p.trust_step)

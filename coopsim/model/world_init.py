@@ -15,7 +15,7 @@ import numpy as np
 from coopsim.model import membership
 from coopsim.model.board import COURSE, DEGREE, NONE, ROLES, Board
 from coopsim.model.business import Business
-from coopsim.model.cooperative import ACTIVE, INACTIVE
+from coopsim.model.cooperative import ACTIVE
 from coopsim.model.households import NO_COOP
 from coopsim.model.scoring import CoopClass
 
@@ -89,9 +89,7 @@ def _paper_coops(model: CoopModel) -> None:
     rest = [c for c in model.coops if c.coop_class == CoopClass.AVERAGE]
     pool = list(model.rng.permutation(weak)) + list(model.rng.permutation(rest))
     for coop in pool[:n]:
-        coop.status = INACTIVE
-        coop.idle_months = model.params.inactive_after
-        coop.revenue_plan = 1.0
+        coop.start_inactive(model.params.inactive_after)
 
 
 def _assign_qualifications(model: CoopModel) -> None:
@@ -129,18 +127,10 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     membership.join(model.households, model.coops, rows, np.full(len(rows), coop.idx),
                     p.capital_contribution, pay=False)
     capital = stock.capital_median * prof["capital"] * rng.lognormal(0.0, stock.capital_sigma)
-    coop.assets = 0.6 * capital
-    coop.cash = 0.4 * capital
-    coop.dev_fund, coop.reserve_fund = 0.7 * prof["funds"] * capital, 0.3 * prof["funds"] * capital
-    if rng.random() < stock.with_loan_share:
-        coop.debt = 0.3 * coop.assets
-        coop.loan_payment = coop.debt / p.loan_term
-    coop.retained = (coop.cash + coop.assets - coop.debt - coop.charter_capital
-                     - coop.dev_fund - coop.reserve_fund)
+    coop.open_books(capital, prof["funds"], rng.random() < stock.with_loan_share, p.loan_term)
     coop.coop_class = CoopClass[cls.upper()]
-    coop.capital_end, coop.indivisible_end = coop.cash + coop.assets, coop.indivisible
-    coop.revenue_plan = expected_revenue(model, coop) * rng.uniform(0.8, 1.0)
-    coop.benefit_rate = p.input_saving * 2.0 * coop.competence
+    coop.plan_first_year(expected_revenue(model, coop) * rng.uniform(0.8, 1.0),
+                         p.input_saving * 2.0 * coop.competence)
 
 
 def expected_revenue(model: CoopModel, coop) -> float:

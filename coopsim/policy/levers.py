@@ -163,7 +163,7 @@ class ManagerTraining(Lever):
                 policy.grant(self.name, self.cost_per_trainee)
                 coop.board.train(role)
                 policy.count(model, "trainees")
-            coop.competence = min(1.0, coop.competence + self.competence_gain)
+            coop.raise_competence(self.competence_gain)
 
 
 @dataclass
@@ -195,8 +195,7 @@ class CreditAccess(Lever):
             subsidy = policy.grant(self.name, self.interest_subsidy * intensity
                                    * coop.debt * rate)
             if subsidy > 0:
-                coop.cash += model.world.pay(subsidy, "interest_subsidy")
-                coop.revenue_y += subsidy  # booked as other income
+                coop.receive_subsidy(subsidy, "interest_subsidy")  # other income
                 policy.count(model, "loans_subsidised_months")
 
 
