@@ -141,6 +141,11 @@ class CoopBooks:
         self.contract_qty_m += qty
         self.contract_revenue_m += amount
 
+    def pay_business(self, amount: float) -> None:
+        """Pay a business ``amount``, a contract's penalty (its side: ``receive_penalty``)."""
+        self.cash -= amount
+        self.costs_y += amount
+
     # ---- the end -------------------------------------------------------------------
     def liquidate(self, world: World, liquidation_value: float) -> None:
         """Sell the assets at ``liquidation_value`` of book value and repay the bank.

@@ -64,6 +64,10 @@ class Business(mesa.Agent):
         self.cash -= amount
         self.bought_contract += qty
 
+    def receive_penalty(self, amount: float) -> None:
+        """A cooperative's penalty for produce it diverted from a contract."""
+        self.cash += amount
+
     def step(self) -> None:
         """Buy the month's shortfall on the spot market and sell everything on."""
         if not self.open:

@@ -86,6 +86,7 @@ class Contract:
     paid: float = 0.0
     status: str = ACTIVE
     end: int | None = None
+    diverted: float = 0.0
 
     def __post_init__(self) -> None:
         if self.price_rule not in PRICE_RULES:

@@ -44,6 +44,7 @@ from coopsim.model.households import (
     update_membership,
 )
 from coopsim.model.network import build_network, link_metrics
+from coopsim.model.outlets import Outlets
 from coopsim.model.scoring import MAX_CEASED_MONTHS, NOT_RATED_CEASED, NOT_RATED_NEW, CoopClass
 from coopsim.model.value_chain import ValueChain
 from coopsim.model.world_init import (
@@ -117,6 +118,10 @@ class CoopModel(mesa.Model):
         self.coops_by_product: dict[int, list[Cooperative]] = {}
         self.businesses: list[Business] = []
         self.value_chain = ValueChain()
+        self.outlets = None if self.params.outlet_capacity <= 0 else Outlets(
+            self.households.district, self.households.product, self.households.base_output,
+            int(np.max(self.commune_district)) + 1, self._n_products,
+            self.params.outlet_capacity)
         self.loans_granted = self.founded = self.dissolved = 0
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
@@ -223,7 +228,7 @@ class CoopModel(mesa.Model):
         self.world.pay(self.sales.world_net, "household_trade")
         t2 = clock()
         self.value_chain.fulfil(self)
-        self.coop_month = CoopMonth.of(self.sales, self.spot)
+        self.coop_month = CoopMonth.of(self.sales, self.spot, self._outlet_shares(month0))
         if self.coops:
             self.agents_by_type[Cooperative].do("step")
         if self.businesses:
@@ -247,6 +252,15 @@ class CoopModel(mesa.Model):
         self.timings["cooperatives"] += (t1 - t0) + (t3 - t2) + (t5 - t4)
         self.timings["households"] += (t2 - t1) + (t4 - t3)
         self.timings["collection"] += t6 - t5
+
+    def _outlet_shares(self, month0: int) -> np.ndarray | None:
+        """Share of each cooperative's own sales its district's outlets take in full."""
+        if self.outlets is None or not self.coops:
+            return None
+        offered = np.array([max(self.sales.coop_bought_qty[c.idx] - c.contract_qty_m, 0.0)
+                            if c.status == ACTIVE else 0.0 for c in self.coops])
+        group = np.array([self.outlets.group_of(c.district, c.product) for c in self.coops])
+        return self.outlets.shares(month0, offered, group)
 
     def _new_year_conditions(self) -> None:
         """Each January: the year's yield shock per product and businesses' demand growth."""

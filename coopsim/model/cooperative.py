@@ -57,13 +57,15 @@ class CoopMonth(NamedTuple):
     service_fees: list[float]     # input-service fees received, m VND
     membership_fees: list[float]  # membership fees received, m VND
     spot: list[float]             # spot price of each product
+    full_share: list[float] | None = None  # sold at the full price (None: no outlet limit)
 
     @classmethod
-    def of(cls, sales, spot: np.ndarray) -> CoopMonth:
-        """From a month's ``MonthSales`` and the spot prices."""
+    def of(cls, sales, spot: np.ndarray, full_share: np.ndarray | None = None) -> CoopMonth:
+        """From a month's ``MonthSales``, the spot prices and the outlets' fill shares."""
         return cls(sales.coop_bought_qty.tolist(), sales.coop_offered.tolist(),
                    sales.coop_paid.tolist(), sales.coop_service_fees.tolist(),
-                   sales.coop_membership_fees.tolist(), spot.tolist())
+                   sales.coop_membership_fees.tolist(), spot.tolist(),
+                   None if full_share is None else full_share.tolist())
 
 
 class Cooperative(CoopBooks, mesa.Agent):
@@ -112,6 +114,7 @@ class Cooperative(CoopBooks, mesa.Agent):
         self.ocop_stars, self.quality_incidents, self.brand_reputation = 0, 0, 1.0
         self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
         self.recent_bought = 0.0
+        self.outlet_fill = 1.0  # recent share of its own sales its outlets took at full price
         self.weak_years, self.founding_grant = 0, False
         self.income_per_member = self.member_satisfaction = 0.0
         self.coop_class: CoopClass | None = None
@@ -219,7 +222,7 @@ class Cooperative(CoopBooks, mesa.Agent):
         self.open_months_y = self.linked_months_y = self.months_y = 0
         self.capital_sum_y = self.indivisible_sum_y = 0.0
         self.bought_y = self.member_output_y = self.paid_y = self.spot_value_y = 0.0
-        self.offered_qty_y = 0.0
+        self.offered_qty_y = self.unsold_y = 0.0
 
     # ---- monthly cycle -----------------------------------------------------------
     def prepare_month(self, ref_price: float, contracted: float = 0.0) -> None:
@@ -230,7 +233,7 @@ class Cooperative(CoopBooks, mesa.Agent):
         """
         p = self.model.params
         self.open = self.status == ACTIVE and self.cash > 0 and self.members > 0
-        self.price = ref_price * (1.0 + p.pass_through * self.markup)
+        self.price = ref_price * (1.0 + p.pass_through * self.expected_markup)
         self.contracted = contracted
         self.contract_qty_m = self.contract_revenue_m = 0.0
         own = p.handling_turnover * self.operating_capital
@@ -256,7 +259,7 @@ class Cooperative(CoopBooks, mesa.Agent):
             self.offered_qty_y += offered / self.price if self.price > 0 else 0.0
             self.paid_y += s.paid[i]
             self.spot_value_y += bought * spot
-            own_sales = (bought - self.contract_qty_m) * spot * (1 + self.markup)
+            own_sales = self._own_sales(bought - self.contract_qty_m, spot, s, i)
             # contract sales were paid in cash by the businesses (ValueChain.fulfil)
             prepaid = self.contract_revenue_m
             resale = world.pay(own_sales, "coop_sales") + prepaid
@@ -292,6 +295,27 @@ class Cooperative(CoopBooks, mesa.Agent):
             if self.idle_months >= p.inactive_after:
                 self.status = INACTIVE
                 self.open, self.capacity, self.saving = False, 0.0, 0.0
+
+    def _own_sales(self, qty: float, spot: float, s: CoopMonth, i: int) -> float:
+        """Revenue of what it sells without a contract (outlets: ``outlets``)."""
+        if s.full_share is None:
+            return qty * spot * (1 + self.markup)
+        full, floor = s.full_share[i], 1.0 - self.model.params.outlet_discount
+        self.outlet_fill = 0.8 * self.outlet_fill + 0.2 * full
+        self.unsold_y += qty * (1.0 - full)
+        return qty * spot * ((1 + self.markup) * full + floor * (1.0 - full))
+
+    @property
+    def expected_markup(self) -> float:
+        """The resale premium it expects, which sets the price it pays members.
+
+        Its markup where outlets take all it offers (or are unlimited); else the mix of
+        the full and the floor price its outlets gave it lately.
+        """
+        if self.model.params.outlet_capacity <= 0:
+            return self.markup
+        floor = -self.model.params.outlet_discount
+        return self.markup * self.outlet_fill + floor * (1.0 - self.outlet_fill)
 
     def _repay(self) -> None:
         """Pay the month's loan principal, or count a missed payment.

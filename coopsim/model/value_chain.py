@@ -100,6 +100,12 @@ class ValueChain:
                 continue
             due = c.volume * season[c.product]  # deliveries follow the harvest calendar
             qty = min(due, left[c.coop]) if c.coop < len(left) else 0.0
+            if qty > 0 and self._diverts(model, c, coop, spot):
+                penalty = p.breach_penalty * qty * c.price
+                coop.pay_business(penalty)
+                bus.receive_penalty(penalty)
+                c.diverted += qty  # sold on the cooperative's own outlets instead
+                qty = 0.0
             left[c.coop] -= qty
             made = c.record_delivery(qty, p.delivery_tolerance, due)
             self._shift(self.trust_in_coop, c, p.trust_step if made else -2 * p.trust_step)
@@ -110,6 +116,22 @@ class ValueChain:
             c.record_payment(amount, on_time)
             bus.reputation += p.trust_step * ((1.0 if on_time else 0.0) - bus.reputation)
             self._shift(self.trust_in_business, c, p.trust_step if on_time else -p.trust_step)
+
+    def _diverts(self, model: CoopModel, c: Contract, coop: Cooperative, spot: float) -> bool:
+        """Whether the cooperative sells this month's due elsewhere (a fixed price only).
+
+        It may when what its own outlets pay, ``spot x (1 + expected_markup)``, exceeds
+        the fixed price plus the penalty by more than ``divert_threshold`` of the price
+        times one plus its trust in the business (the value of the relationship and of
+        renewal); then it does with chance ``divert_rate``.
+        """
+        p = model.params
+        if p.divert_rate <= 0 or c.price_rule != FIXED:
+            return False
+        gain = spot * (1.0 + coop.expected_markup) - c.price * (1.0 + p.breach_penalty)
+        trust = self.trust_in_business.get((c.coop, c.business), 0.5)
+        return gain > p.divert_threshold * c.price * (1.0 + trust) \
+            and model.rng.random() < p.divert_rate
 
     # ---- monthly: endings and renewals --------------------------------------------
     def review(self, model: CoopModel) -> None:

@@ -304,6 +304,14 @@ class Params(ScoringWeights):
                                 doc="extra premium at full linkage promotion (support passed "
                                     "on)", source="assumed; magnitudes of Decree 98/2018 "
                                                   "support in the facts sheet")
+    outlet_capacity: float = _p(0.0, 0.0, 10.0, unit="share of output", group="value_chain",
+                                doc="share of a district's expected monthly output of a "
+                                    "product that its buyers without a contract take from "
+                                    "cooperatives at their full price (0: unlimited)",
+                                source=A)
+    outlet_discount: float = _p(0.15, 0.0, 1.0, unit="relative price", group="value_chain",
+                                doc="discount under spot at which collectors take what the "
+                                    "outlets do not", source=A)
     contract_security: float = _p(0.75, 0.0, 1.0, unit="fraction", group="value_chain",
                                   doc="share of its own resale markup a cooperative gives up "
                                       "for a secure, pre-financed outlet", source=A)
@@ -326,6 +334,20 @@ class Params(ScoringWeights):
     renege_rate: float = _p(0.3, 0.0, 1.0, unit="probability/month", group="value_chain",
                             doc="chance a business reneges in a month when it may",
                             source="assumed; Nguyen et al. 2019 (facts: mechanisms)")
+    divert_rate: float = _p(0.0, 0.0, 1.0, unit="probability/month", group="value_chain",
+                            doc="chance a cooperative sells a month's contracted produce "
+                                "elsewhere when it may (0: never, the model before issue 13)",
+                            source="assumed; side-selling of contracted produce when spot "
+                                   "rises: Nguyen et al. 2019, JASSS 22(3):1 (facts: "
+                                   "mechanisms)")
+    divert_threshold: float = _p(0.1, 0.0, 1.0, unit="relative price", group="value_chain",
+                                 doc="gain over a fixed price, net of the penalty, a "
+                                     "cooperative needs to divert (times 1 + its trust in "
+                                     "the business)", source=A)
+    breach_penalty: float = _p(0.1, 0.0, 1.0, unit="share of value", group="value_chain",
+                               doc="penalty a cooperative pays the business per unit of "
+                                   "contracted produce it diverts, as a share of the price",
+                               source=A)
     renew_rate: float = _p(0.7, 0.0, 1.0, unit="probability", group="value_chain",
                            doc="chance a completed contract between trusting parties is renewed",
                            source=A)

@@ -1,0 +1,115 @@
+"""Outlets with finite demand (issue 13): what a district's buyers without a contract take."""
+
+import numpy as np
+import pytest
+
+from coopsim.model.coop_model import CoopModel
+from coopsim.model.cooperative import ACTIVE, CoopMonth
+from coopsim.model.outlets import fill_shares
+
+
+def test_sellers_of_a_full_outlet_share_what_it_takes():
+    offered = np.array([60.0, 40.0, 30.0])
+    share = fill_shares(offered, np.array([0, 0, 1]), np.array([50.0, 100.0]))
+    assert share == pytest.approx([0.5, 0.5, 1.0])
+    # a contract takes part of the first seller's produce off the outlet: the rest sells
+    # at the full price to a larger share
+    lifted = fill_shares(np.array([10.0, 40.0, 30.0]), np.array([0, 0, 1]),
+                         np.array([50.0, 100.0]))
+    assert lifted == pytest.approx([1.0, 1.0, 1.0])
+
+
+@pytest.fixture(scope="module")
+def tight():
+    model = CoopModel(seed=3, scale=0.05, outlet_capacity=0.02)
+    total = model.total_money()
+    for _ in range(23):  # ends in November: the month's sales cover every cooperative
+        model.step()
+        assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
+        for coop in model.coops:
+            assert abs(coop.balance_gap()) < 1e-6 * max(1.0, abs(coop.cash) + coop.assets)
+    return model
+
+
+def test_a_cooperative_offering_more_than_its_outlets_take_sells_at_a_lower_price(tight):
+    coop = next(c for c in tight.coops if c.status == ACTIVE)
+    n = len(tight.coops)
+    month = CoopMonth([0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [1.0] * 9)
+    unlimited = coop._own_sales(100.0, 1.0, month, coop.idx)
+    half = coop._own_sales(100.0, 1.0, month._replace(full_share=[0.5] * n), coop.idx)
+    floor = 1.0 - tight.params.outlet_discount
+    assert unlimited == pytest.approx(100.0 * (1 + coop.markup))
+    assert half == pytest.approx(50.0 * (1 + coop.markup) + 50.0 * floor)
+    assert half < unlimited
+
+
+def test_tight_outlets_lower_what_cooperatives_pay_and_raise_side_selling(tight):
+    free = CoopModel(seed=3, scale=0.05)
+    for _ in range(23):
+        free.step()
+    active = [c for c in tight.coops if c.status == ACTIVE]
+    assert min(c.outlet_fill for c in active) < 0.9
+    assert all(c.expected_markup <= c.markup for c in active)
+    assert np.mean([c.unsold_y for c in active]) > 0
+    assert tight.metrics["side_selling_rate"] > free.metrics["side_selling_rate"]
+
+
+def test_contracted_deliveries_do_not_count_against_the_outlets(tight):
+    coop = next(c for c in tight.coops if c.status == ACTIVE
+                and tight.sales.coop_bought_qty[c.idx] > 0)
+    before = tight._outlet_shares(tight.month - 1)
+    saved = coop.contract_qty_m
+    coop.contract_qty_m = float(tight.sales.coop_bought_qty[coop.idx])  # all contracted
+    try:
+        after = tight._outlet_shares(tight.month - 1)
+    finally:
+        coop.contract_qty_m = saved
+    peers = [c.idx for c in tight.coops if c.district == coop.district
+             and c.product == coop.product and c is not coop]
+    assert all(after[i] >= before[i] for i in peers)
+
+
+def test_outlets_are_unlimited_by_default():
+    assert CoopModel(seed=1, scale=0.05).outlets is None
+
+
+# ---- breach by the cooperative: diverting contracted produce ------------------------------
+def _fixed_contract(seed=5, **params):
+    from coopsim.model.contracts import FIXED
+
+    model = CoopModel(seed=seed, scale=0.1, **params)
+    model.step()
+    products = {b.product for b in model.businesses}
+    coop = max((c for c in model.coops if c.status == ACTIVE and c.product in products),
+               key=lambda c: model.sales.coop_bought_qty[c.idx])
+    assert model.sales.coop_bought_qty[coop.idx] > 0.5
+    bus = next(b for b in model.businesses if b.product == coop.product)
+    vc = model.value_chain
+    for c in list(vc.active):  # only the test's contract
+        vc._end(c, "ended_by_exit", model.steps)
+    contract = vc._add(model, coop.idx, bus.idx, FIXED, 1.0, 0.5, 12)
+    return model, coop, bus, contract
+
+
+def test_a_cooperative_diverts_contracted_produce_when_spot_rises_past_its_threshold():
+    model, coop, bus, c = _fixed_contract(divert_rate=1.0)
+    model.spot[coop.product] = 3.0  # far above the fixed price of 1
+    total, cash_c, cash_b = model.total_money(), coop.cash, bus.cash
+    model.value_chain.fulfil(model)
+    assert c.diverted > 0 and c.deliveries_missed == 1 and c.delivered == 0.0
+    penalty = model.params.breach_penalty * c.diverted * c.price
+    assert coop.cash == pytest.approx(cash_c - penalty)
+    assert bus.cash == pytest.approx(cash_b + penalty)
+    assert model.total_money() == pytest.approx(total)
+    assert model.value_chain.trust_in_coop[(coop.idx, bus.idx)] < 0.5
+
+
+def test_no_diversion_below_the_threshold_or_when_switched_off():
+    model, coop, bus, c = _fixed_contract(divert_rate=1.0)
+    model.spot[coop.product] = 1.0  # own outlets pay about the fixed price
+    model.value_chain.fulfil(model)
+    assert c.diverted == 0.0 and c.delivered > 0
+    model, coop, bus, c = _fixed_contract()  # default: divert_rate 0
+    model.spot[coop.product] = 3.0
+    model.value_chain.fulfil(model)
+    assert c.diverted == 0.0 and c.delivered > 0
