@@ -113,3 +113,32 @@ def test_no_diversion_below_the_threshold_or_when_switched_off():
     model.spot[coop.product] = 3.0
     model.value_chain.fulfil(model)
     assert c.diverted == 0.0 and c.delivered > 0
+
+
+# ---- foundings need a viable plan ---------------------------------------------------------
+def _two_years(**params):
+    model = CoopModel(seed=2, scale=0.1, founding_rate=1.0, **params)
+    for _ in range(24):
+        model.step()
+    return model
+
+
+def test_a_founding_without_a_viable_plan_does_not_happen():
+    free = _two_years()
+    assert free.founded > 0 and free.foundings_refused == 0
+    planned = _two_years(plan_min_volume=1e6)  # no founders produce that much
+    assert planned.founded == 0 and planned.foundings_refused >= free.founded
+
+
+def test_the_plan_checks_capital_and_the_outlets():
+    from coopsim.model.world_init import viable_plan
+
+    model = CoopModel(seed=2, scale=0.1)
+    founders = np.arange(7)
+    cell = int(model.households.cell[0])
+    assert viable_plan(model, cell, founders)
+    rich = model.params.capital_contribution * 7
+    model.params = model.params.replace(plan_capital=rich + 1.0)
+    assert not viable_plan(model, cell, founders)
+    full = CoopModel(seed=2, scale=0.1, outlet_capacity=1e-6, plan_min_fill=0.5)
+    assert not viable_plan(full, cell, founders)  # outlets too small to take the plan

@@ -123,6 +123,7 @@ class CoopModel(mesa.Model):
             int(np.max(self.commune_district)) + 1, self._n_products,
             self.params.outlet_capacity)
         self.loans_granted = self.founded = self.dissolved = 0
+        self.foundings_refused = 0  # founding chances without a viable plan (ODD 7.22a)
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
         self.timings = dict.fromkeys(("households", "cooperatives", "collection"), 0.0)

@@ -162,8 +162,35 @@ def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray]]:
     for cell in chosen:
         rows = eligible[hh.cell[eligible] == cell]
         size = min(len(rows), 2 * p.min_founders)
-        out.append((int(cell), np.sort(rng.choice(rows, size=size, replace=False))))
+        founders = np.sort(rng.choice(rows, size=size, replace=False))
+        if viable_plan(model, int(cell), founders):
+            out.append((int(cell), founders))
+        else:
+            model.foundings_refused += 1
     return out
+
+
+def viable_plan(model: CoopModel, cell: int, founders: np.ndarray) -> bool:
+    """Whether founders of ``cell`` have a viable plan (ODD 7.22a).
+
+    Their expected yearly output must reach ``plan_min_volume``, their capital
+    contributions ``plan_capital``, and, where outlets are finite, the district's outlets
+    for the product must be expected to take ``plan_min_fill`` of the plan's monthly
+    volume at the full price besides what its active cooperatives bought lately.
+    """
+    p, hh = model.params, model.households
+    volume = float(hh.base_output[:, founders].sum(dtype=np.float64))
+    if volume < p.plan_min_volume or len(founders) * p.capital_contribution < p.plan_capital:
+        return False
+    if model.outlets is None:
+        return True
+    commune, product = divmod(cell, model._n_products)
+    district = int(model.commune_district[commune])
+    group = model.outlets.group_of(district, product)
+    capacity = float(model.outlets.capacity[:, group].mean())
+    taken = sum(c.recent_bought for c in model.coops_by_product.get(product, ())
+                if c.status == ACTIVE and c.district == district)
+    return max(capacity - taken, 0.0) >= p.plan_min_fill * volume / 12.0
 
 
 def create_businesses(model: CoopModel) -> None:

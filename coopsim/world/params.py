@@ -285,6 +285,16 @@ class Params(ScoringWeights):
     founding_rate: float = _p(0.02, 0.0, 1.0, unit="probability/year", group="founding",
                               doc="chance an eligible commune-product cell founds a cooperative "
                                   "in a year", source=A)
+    plan_min_volume: float = _p(0.0, 0.0, 1e6, unit="m VND/year", group="founding",
+                                doc="founders' expected yearly output (at spot price 1) a "
+                                    "founding plan needs (0: no check)", source=A)
+    plan_capital: float = _p(0.0, 0.0, 1e5, unit="m VND", group="founding",
+                             doc="start-up capital the founders' contributions must cover "
+                                 "(0: no check)", source=A)
+    plan_min_fill: float = _p(0.5, 0.0, 1.0, unit="share", group="founding",
+                              doc="with finite outlets: share of the plan's volume the "
+                                  "district's outlets must be expected to take at the full "
+                                  "price", source=A)
 
     # --- value chains: businesses and contracts -------------------------------------
     linkage_promotion: float = _p(0.1, 0.0, 1.0, unit="intensity", group="value_chain",
