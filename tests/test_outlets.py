@@ -142,3 +142,34 @@ def test_the_plan_checks_capital_and_the_outlets():
     assert not viable_plan(model, cell, founders)
     full = CoopModel(seed=2, scale=0.1, outlet_capacity=1e-6, plan_min_fill=0.5)
     assert not viable_plan(full, cell, founders)  # outlets too small to take the plan
+
+
+# ---- a living business side: entry ---------------------------------------------------------
+def test_a_business_enters_where_cooperatives_have_supply_left():
+    from coopsim.model.business import enter_businesses
+
+    model = CoopModel(seed=4, scale=0.1, business_entry_rate=1.0, entry_supply=0.0)
+    for _ in range(11):
+        model.step()
+    total, before = model.total_money(), len(model.businesses)
+    supplied = {(c.district, c.product) for c in model.coops
+                if c.status == ACTIVE and c.recent_bought > 0}
+    entrants = enter_businesses(model)
+    assert entrants and len(model.businesses) == before + len(entrants)
+    for bus in entrants:
+        assert (bus.district, bus.product) in supplied and bus.cash == pytest.approx(
+            3.0 * bus.demand)
+    assert model.total_money() == pytest.approx(total)  # the start-up capital came in
+    for _ in range(13):  # entrants trade and the books still hold
+        model.step()
+        assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
+    assert model.businesses_entered > 0
+
+
+def test_no_business_enters_without_supply_or_by_default():
+    from coopsim.model.business import enter_businesses
+
+    model = CoopModel(seed=4, scale=0.1, business_entry_rate=1.0, entry_supply=1e6)
+    model.step()
+    assert enter_businesses(model) == []
+    assert enter_businesses(CoopModel(seed=4, scale=0.1)) == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mesa
 
-__all__ = ["BUSINESS_KINDS", "Business"]
+__all__ = ["BUSINESS_KINDS", "Business", "enter_businesses"]
 
 #: Kinds of business and how they contract (assumed): price rule, duration in months,
 #: the quality they require (0..1) and how much an OCOP star or a brand weighs for them.
@@ -64,6 +64,10 @@ class Business(mesa.Agent):
         self.cash -= amount
         self.bought_contract += qty
 
+    def start_up(self, capital: float) -> None:
+        """An entrant's start-up capital, paid in by investors of the outside world."""
+        self.cash += self.model.world.pay(capital, "business_entry")
+
     def receive_penalty(self, amount: float) -> None:
         """A cooperative's penalty for produce it diverted from a contract."""
         self.cash += amount
@@ -91,3 +95,42 @@ class Business(mesa.Agent):
         state = "open" if self.open else "closed"
         return (f"Business(idx={self.idx}, kind={self.kind}, product={self.product}, "
                 f"district={self.district}, {state})")
+
+
+def enter_businesses(model) -> list[Business]:
+    """Each year end, businesses enter where cooperatives have supply left (ODD 7.23a).
+
+    For every product the province file has businesses for, and every simulated
+    district, the uncontracted supply is what the district's active cooperatives of
+    the product bought lately (``recent_bought``) less their contracted volume. Where
+    it exceeds ``entry_supply``, a business of that product's first group in the file
+    enters with chance ``business_entry_rate``, with that group's median demand times
+    a lognormal factor (sd 0.5) and three months of it as start-up capital.
+
+    Returns:
+        The entrants (already added to ``model.businesses``).
+    """
+    p = model.params
+    if p.business_entry_rate <= 0:
+        return []
+    contracted, _ = model.value_chain.contracted_volume(len(model.coops),
+                                                       len(model.businesses))
+    supply: dict[tuple[int, int], float] = {}
+    for c in model.coops:
+        if c.status == "active":
+            key = (c.district, c.product)
+            supply[key] = supply.get(key, 0.0) + c.recent_bought - contracted[c.idx]
+    names, first = model.province.product_names, {}
+    for group in model.province.businesses:
+        first.setdefault(names.index(group.product), group)
+    entrants = []
+    for (district, product), left in sorted(supply.items()):
+        group = first.get(product)
+        if group is None or left <= p.entry_supply or model.rng.random() >= p.business_entry_rate:
+            continue
+        demand = group.demand_median * float(model.rng.lognormal(0.0, 0.5))
+        bus = Business(model, len(model.businesses), group.kind, district, product, demand, 0.0)
+        bus.start_up(3.0 * demand)
+        model.businesses.append(bus)
+        entrants.append(bus)
+    return entrants

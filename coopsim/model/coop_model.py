@@ -25,7 +25,7 @@ from mesa.datacollection import DataCollector
 from coopsim.model import brands, membership, outcomes
 from coopsim.model.accounts import World
 from coopsim.model.board import Board
-from coopsim.model.business import Business
+from coopsim.model.business import Business, enter_businesses
 from coopsim.model.cooperative import (
     ACTIVE,
     DISSOLVED,
@@ -124,6 +124,7 @@ class CoopModel(mesa.Model):
             self.params.outlet_capacity)
         self.loans_granted = self.founded = self.dissolved = 0
         self.foundings_refused = 0  # founding chances without a viable plan (ODD 7.22a)
+        self.businesses_entered = 0  # entrants since the start (ODD 7.23a)
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
         self.timings = dict.fromkeys(("households", "cooperatives", "collection"), 0.0)
@@ -354,6 +355,7 @@ class CoopModel(mesa.Model):
                 self.dissolved += 1
         brands.brand_year(self)
         self._found_coops()
+        self.businesses_entered += len(enter_businesses(self))
         self._update_metrics(side_selling=side_selling)
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
                          self.loans_granted - loans0)

@@ -344,6 +344,15 @@ class Params(ScoringWeights):
     renege_rate: float = _p(0.3, 0.0, 1.0, unit="probability/month", group="value_chain",
                             doc="chance a business reneges in a month when it may",
                             source="assumed; Nguyen et al. 2019 (facts: mechanisms)")
+    business_entry_rate: float = _p(0.0, 0.0, 1.0, unit="probability/year", group="value_chain",
+                                    doc="chance a business enters a district and product "
+                                        "where cooperatives' uncontracted supply is "
+                                        "available (0: no entry, the model before issue 13)",
+                                    source=A)
+    entry_supply: float = _p(50.0, 0.0, 1e6, unit="m VND/month", group="value_chain",
+                             doc="cooperatives' uncontracted monthly purchases (at spot 1) "
+                                 "in a district and product that attract an entrant",
+                             source=A)
     divert_rate: float = _p(0.0, 0.0, 1.0, unit="probability/month", group="value_chain",
                             doc="chance a cooperative sells a month's contracted produce "
                                 "elsewhere when it may (0: never, the model before issue 13)",
