@@ -173,3 +173,27 @@ def test_no_business_enters_without_supply_or_by_default():
     model.step()
     assert enter_businesses(model) == []
     assert enter_businesses(CoopModel(seed=4, scale=0.1)) == []
+
+
+# ---- cooperatives look for buyers ------------------------------------------------------------
+def _linked_after(months=12, **params):
+    model = CoopModel(seed=6, scale=0.1, search_rate=0.0, outlet_capacity=0.02, **params)
+    formed0 = model.value_chain.formed
+    for _ in range(months):
+        model.step()
+    return model, model.value_chain.formed - formed0
+
+
+def test_cooperatives_short_of_outlets_find_buyers_at_a_cost():
+    quiet, formed_quiet = _linked_after()  # businesses do not search, cooperatives neither
+    assert formed_quiet - quiet.value_chain.renewed == 0
+    active, formed = _linked_after(coop_search_rate=1.0)
+    assert formed - active.value_chain.renewed > 0
+    assert active.world.flows["buyer_search"] < 0  # searches were paid to the world
+
+
+def test_no_cooperative_searches_with_unlimited_outlets():
+    model = CoopModel(seed=6, scale=0.1, search_rate=0.0, coop_search_rate=1.0)
+    for _ in range(6):
+        model.step()
+    assert model.world.flows["buyer_search"] == 0

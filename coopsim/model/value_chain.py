@@ -209,6 +209,56 @@ class ValueChain:
                     bus_vol[b_idx] += volume
                     coop_vol[coop.idx] += volume
                     break
+        if p.coop_search_rate > 0:
+            self._coops_search(model, coop_vol, bus_vol, linked)
+
+    def _coops_search(self, model: CoopModel, coop_vol: np.ndarray, bus_vol: np.ndarray,
+                      linked: set) -> None:
+        """Cooperatives short of outlets look for a buyer (ODD 7.24b).
+
+        An open cooperative whose recent outlet fill is below ``coop_search_need``
+        searches with chance ``coop_search_rate x (0.5 + competence) x class fit x (1 +
+        0.5 x brand) x (1 + 2 x linkage_promotion)`` (at most 1), paying
+        ``coop_search_cost``. It approaches the open business of its product with room
+        for at least its minimum volume that fits best (same district first, then
+        reputation, plus noise); the business takes it unless it distrusts the
+        cooperative, on the terms of :meth:`_offer`.
+        """
+        p, rng = model.params, model.rng
+        for i in rng.permutation(len(model.coops)):
+            coop = model.coops[i]
+            if not coop.open or coop.outlet_fill >= p.coop_search_need:
+                continue
+            chance = (p.coop_search_rate * (0.5 + coop.competence) * _CLASS_FIT[coop.coop_class]
+                      * (1.0 + 0.5 * coop.has_brand) * (1.0 + 2.0 * p.linkage_promotion))
+            if rng.random() >= min(chance, 1.0):
+                continue
+            coop.pay_cost(p.coop_search_cost, "buyer_search")
+            bus = self._best_buyer(model, coop, bus_vol, linked)
+            if bus is None or self.trust_in_coop.get((coop.idx, bus.idx), 0.5) < 0.3:
+                continue
+            volume = min(bus.demand - bus_vol[bus.idx], max(bus.min_volume,
+                                                           0.5 * coop.recent_bought))
+            offer = self._offer(model, coop, bus, volume, coop_vol[coop.idx])
+            if offer is not None:
+                self._add(model, coop.idx, bus.idx, *offer)
+                linked.add((coop.idx, bus.idx))
+                bus_vol[bus.idx] += volume
+                coop_vol[coop.idx] += volume
+
+    def _best_buyer(self, model: CoopModel, coop: Cooperative, bus_vol: np.ndarray,
+                    linked: set):
+        """The open business of the cooperative's product it fits best, or None."""
+        best, best_fit = None, -np.inf
+        for bus in model.businesses:
+            if not bus.open or bus.product != coop.product or (coop.idx, bus.idx) in linked \
+                    or bus.demand - bus_vol[bus.idx] < bus.min_volume:
+                continue
+            fit = (bus.reputation + 1.0 * (bus.district == coop.district)
+                   + _FIT_NOISE * model.rng.gumbel())
+            if fit > best_fit:
+                best, best_fit = bus, fit
+        return best
 
     def _ranked_suppliers(self, model: CoopModel, bus: Business, linked: set
                           ) -> list[Cooperative]:
@@ -245,7 +295,7 @@ class ValueChain:
         if committed + volume > max(coop.recent_bought, bus.min_volume):
             return None
         premium = self._premium(model, coop, bus)
-        own = spot * (1.0 + coop.markup * (1.0 - p.contract_security))
+        own = spot * (1.0 + coop.expected_markup * (1.0 - p.contract_security))
         if spot * (1.0 + premium) < own:
             return None
         if self.trust_in_business.get((coop.idx, bus.idx), 0.5) < 0.3:

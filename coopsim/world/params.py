@@ -353,6 +353,15 @@ class Params(ScoringWeights):
                              doc="cooperatives' uncontracted monthly purchases (at spot 1) "
                                  "in a district and product that attract an entrant",
                              source=A)
+    coop_search_rate: float = _p(0.0, 0.0, 1.0, unit="1/month", group="value_chain",
+                                 doc="chance a cooperative short of outlets looks for a buyer "
+                                     "in a month, before its competence, class and brand "
+                                     "(0: never, the model before issue 13)", source=A)
+    coop_search_need: float = _p(0.95, 0.0, 1.0, unit="share", group="value_chain",
+                                 doc="recent outlet fill below which a cooperative looks "
+                                     "for a buyer", source=A)
+    coop_search_cost: float = _p(2.0, 0.0, 1000.0, unit="m VND", group="value_chain",
+                                 doc="cost of one search (travel, samples, fairs)", source=A)
     divert_rate: float = _p(0.0, 0.0, 1.0, unit="probability/month", group="value_chain",
                             doc="chance a cooperative sells a month's contracted produce "
                                 "elsewhere when it may (0: never, the model before issue 13)",
