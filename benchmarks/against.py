@@ -53,7 +53,7 @@ def _one(run_child: Callable, code: Path, seed: int, years: int, work: Path) -> 
         if res["returncode"] != 0:
             raise RuntimeError(f"coopsim run ({code}) failed:\n{res['stderr']}")
         imported = res["stderr"].split("COOPSIM ", 1)[1].split("\n", 1)[0]
-        if not Path(imported).resolve().is_relative_to(code.resolve()):
+        if Path(imported).resolve().parent != (code / "coopsim").resolve():
             raise RuntimeError(f"child imported {imported}, not the code under {code}")
     return {"wall_s": res["wall_s"], "peak_rss_mib": res["peak_rss_mib"],
             "contended": res["contended"]}

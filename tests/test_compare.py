@@ -98,7 +98,7 @@ def test_the_report_names_the_part_that_dominates_and_the_one_against_it():
     line = decomposition_lines(_row(removal=(-26.4, -32.6, -20.2),
                                     entry=(26.2, 16.7, 35.7),
                                     improvement=(-8.8, -13.2, -4.4)), "baseline")[-1]
-    assert "The largest part is removal" in line
+    assert "The largest part that differs from zero is removal" in line
     assert "entry (+26.2) works the other way" in line
 
 

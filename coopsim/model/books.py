@@ -27,7 +27,7 @@ BOOK_ATTRIBUTES = frozenset({
     "indivisible_grants", "loan_payment", "revenue_y", "costs_y", "members",
     "contract_qty_m", "contract_revenue_m", "member_output_y", "member_benefit_y",
     "benefit_rate", "capital_end", "indivisible_end", "revenue_plan", "status",
-    "idle_months", "competence"})
+    "idle_months", "competence", "has_year_end"})
 
 #: the balance-sheet items a merger adds together
 _MERGED_ITEMS = ("cash", "assets", "debt", "charter_capital", "dev_fund", "reserve_fund",
@@ -55,9 +55,16 @@ class CoopBooks:
         self.retained = (self.cash + self.assets - self.debt - self.charter_capital
                          - self.dev_fund - self.reserve_fund)
 
-    def plan_first_year(self, revenue_plan: float, benefit_rate: float | None = None) -> None:
-        """Set the first year's revenue plan and the capital its growth is measured from."""
+    def plan_first_year(self, revenue_plan: float, benefit_rate: float | None = None,
+                        prior_year: bool = False) -> None:
+        """Set the first year's revenue plan and the capital its growth is measured from.
+
+        ``prior_year``: the books stand for a previous year end (the initial stock), so
+        its first rating may earn growth points; a new cooperative's cannot (Circular
+        01/2020 compares with the previous year, which it does not have).
+        """
         self.capital_end, self.indivisible_end = self.cash + self.assets, self.indivisible
+        self.has_year_end = prior_year
         self.revenue_plan = revenue_plan
         if benefit_rate is not None:
             self.benefit_rate = benefit_rate
@@ -186,6 +193,10 @@ class CoopBooks:
             setattr(self, name, getattr(self, name) + getattr(source, name))
             setattr(source, name, 0.0)
         self.retained += source.revenue_y - source.costs_y
-        source.revenue_y = source.costs_y = 0.0
+        # growth is measured against both cooperatives' last year ends: a merger alone
+        # does not earn growth points
+        self.capital_end += source.capital_end
+        self.indivisible_end += source.indivisible_end
+        source.revenue_y = source.costs_y = source.capital_end = source.indivisible_end = 0.0
         source.members = 0
         source.end(MERGED, "consolidation", into=self.idx)

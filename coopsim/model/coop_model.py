@@ -118,6 +118,7 @@ class CoopModel(mesa.Model):
         self.coops_by_product: dict[int, list[Cooperative]] = {}
         self.businesses: list[Business] = []
         self.value_chain = ValueChain()
+        self.coop_month: CoopMonth | None = None  # this month's sales, set in step()
         self.outlets = None if self.params.outlet_capacity <= 0 else Outlets(
             self.households.district, self.households.product, self.households.base_output,
             int(np.max(self.commune_district)) + 1, self._n_products,

@@ -125,6 +125,7 @@ class Cooperative(CoopBooks, mesa.Agent):
         self.merged_into: int | None = None
         self.indivisible_grants = 0.0
         self.capital_end = self.indivisible_end = 0.0  # at the last year end (growth)
+        self.has_year_end = False  # whether there is a last year end to grow from
         self.months_ceased_last = 0  # months it did not operate in the last rated year
         self._reset_year()
 
@@ -365,6 +366,7 @@ class Cooperative(CoopBooks, mesa.Agent):
             self.weak_years = self.weak_years + 1 if rated.coop_class == CoopClass.WEAK else 0
         revenue, linked_months = self.revenue_y, self.linked_months_y
         self.capital_end, self.indivisible_end = self.cash + self.assets, self.indivisible
+        self.has_year_end = True
         self.months_ceased_last = rec.months_ceased
         self.board.age_a_year(rng, self.model.education_shares)
         self._plan_next_year(rng)
@@ -395,9 +397,11 @@ class Cooperative(CoopBooks, mesa.Agent):
             dev_fund_share=p.dev_fund_rate if dev > 0 else 0.0,
             reserve_fund_share=p.reserve_fund_rate if res > 0 else 0.0,
             capital_avg=self.capital_sum_y / months,
-            capital_growth=_growth(self.cash + self.assets, self.capital_end),
+            capital_growth=_growth(self.cash + self.assets, self.capital_end)
+            if self.has_year_end else 0.0,
             indivisible_avg=self.indivisible_sum_y / months,
-            indivisible_growth=_growth(self.indivisible, self.indivisible_end),
+            indivisible_growth=_growth(self.indivisible, self.indivisible_end)
+            if self.has_year_end else 0.0,
             service_types=int(self.open_months_y > 0) + int(self.bought_y > 0)
             + int(self.processes and self.bought_y > 0),
             input_use=self.open_months_y / 12.0, marketing_use=self._marketing_use(),

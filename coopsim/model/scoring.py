@@ -450,7 +450,8 @@ def _c01_finance(rec: CoopRecord) -> dict[str, float]:
     bands); b) members' needs met (3): the kinds of service (of input supply, marketing,
     processing) members used; c) pre-tax profit (4): none 0, < 50 m 1, < 200 m 2, < 500 m
     3, more 4. 4 funds (6): development fund >= 20 % of profit (2), reserve fund >= 5 %
-    (2) (09/2017's thresholds), other funds (2, not modelled: 0).
+    (2) (09/2017's thresholds), other funds (2 if any is allocated; the model allocates
+    none, so 0).
     """
     dev, reserve = _funds(rec, 2.0)
     capital = band(rec.capital_avg, (1e-9, 1000.0, 5000.0, 50000.0), (0.0, 2.0, 4.0, 5.0, 6.0))

@@ -130,7 +130,7 @@ def _initial_coop(model: CoopModel, cell: int, cls: str, queue: _CellQueue) -> N
     coop.open_books(capital, prof["funds"], rng.random() < stock.with_loan_share, p.loan_term)
     coop.coop_class = CoopClass[cls.upper()]
     coop.plan_first_year(expected_revenue(model, coop) * rng.uniform(0.8, 1.0),
-                         p.input_saving * 2.0 * coop.competence)
+                         p.input_saving * 2.0 * coop.competence, prior_year=True)
 
 
 def expected_revenue(model: CoopModel, coop) -> float:

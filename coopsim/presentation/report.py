@@ -134,7 +134,7 @@ def _dominant_part(row: pd.Series, components: tuple[str, ...], meaning: dict[st
     if not clear:
         return "No part differs from zero at this number of replications."
     main = max(clear, key=lambda c: abs(row[f"{c}_mean"]))
-    text = f"The largest part is {main}: {meaning[main]}."
+    text = f"The largest part that differs from zero is {main}: {meaning[main]}."
     against = [c for c in clear if row[f"{c}_mean"] * row[f"{main}_mean"] < 0]
     if against:
         text += " " + ", ".join(f"{c} ({row[f'{c}_mean']:+.1f})" for c in against) + \
