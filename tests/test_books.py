@@ -5,6 +5,7 @@ from pathlib import Path
 
 import coopsim
 from coopsim.model.books import BOOK_ATTRIBUTES
+from coopsim.model.brand_state import BRAND_ATTRIBUTES
 
 PACKAGE = Path(coopsim.__file__).parent
 OWNERS = {"books.py", "cooperative.py"}  # CoopBooks and Cooperative's own cycles
@@ -37,6 +38,20 @@ def test_no_module_writes_a_cooperatives_books_from_outside():
         # the household store has arrays named like book items (hh.cash): not a cooperative
         hits = [(n, w) for n, w in _writes(tree, set(BOOK_ATTRIBUTES))
                 if not w.startswith(("hh.", "households.", "self."))]
+        if hits:
+            offenders[str(path.relative_to(PACKAGE))] = hits
+    assert offenders == {}
+
+
+def test_no_module_writes_a_cooperatives_brand_and_ocop_state_from_outside():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "brand_state.py":
+            continue
+        hits = [(n, w) for n, w in _writes(ast.parse(path.read_text(encoding="utf-8")),
+                                           set(BRAND_ATTRIBUTES))
+                if not w.startswith("self.") and (not w.startswith("setattr")
+                                                  or any(a in w for a in BRAND_ATTRIBUTES))]
         if hits:
             offenders[str(path.relative_to(PACKAGE))] = hits
     assert offenders == {}

@@ -6,7 +6,6 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from coopsim.model.brands import assess_stars
 from coopsim.model.contracts import ACTIVE
 from coopsim.model.cooperative import ACTIVE as COOP_ACTIVE
 from coopsim.model.network import build_network, network_metrics, write_network
@@ -110,28 +109,21 @@ def test_linked_cooperatives_score_the_value_chain_sub_item():
         assert points[c.idx] == others + (c.idx in linked), c
 
 
-@pytest.mark.parametrize(("competence", "assets", "draw", "stars"), [
-    (1.0, 2000.0, 0.17, 5), (1.0, 2000.0, 0.16, 4), (0.5, 1000.0, 0.5, 3),
-    (0.0, 0.0, 0.0, 0), (0.5, 2000.0, 0.5, 4),
-])
-def test_ocop_assessment(competence, assets, draw, stars):
-    # score = 0.4 c + 0.3 min(1, assets/2000) + 0.3 draw; 5* >= 0.75, 4* >= 0.55, 3* >= 0.35
-    assert assess_stars(competence, assets, draw) == stars
-
-
 def test_brands_and_stars_raise_the_price_and_free_riding_costs_reputation():
-    model = small_model(seed=3, free_riding=1.0)
+    model = small_model(seed=3, free_riding=1.0, ocop_first_round=2100)
     coop = next(c for c in model.coops if c.status == COOP_ACTIVE)
     base = coop.markup
-    coop.has_brand, coop.ocop_stars = True, 4
+    coop.start_trademark()
+    coop.complete_trademark()
+    coop.develop_ocop_product()
+    coop.rate_ocop_product(4, 2030)
     p = model.params
     assert coop.markup == pytest.approx(base + p.brand_premium + 4 * p.star_premium)
-    coop.competence = 0.0  # no traceability: an incident is certain at free_riding 1
-    from coopsim.model.brands import _free_riding
-
-    _free_riding(model, coop)
+    coop.quality_incident()
     assert coop.brand_reputation == pytest.approx(0.5) and coop.ocop_stars == 3
     assert coop.quality_incidents == 1
+    coop.quality_incident()  # below three stars the certificate is lost
+    assert coop.ocop_stars == 0 and coop.n_ocop_products == 0
 
 
 def test_ocop_support_pays_part_of_the_cost():

@@ -22,7 +22,7 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from coopsim.model import brands, membership, outcomes
+from coopsim.model import brands, membership, ocop, outcomes
 from coopsim.model.accounts import World
 from coopsim.model.board import Board
 from coopsim.model.business import Business, enter_businesses
@@ -118,6 +118,7 @@ class CoopModel(mesa.Model):
         self.coops_by_product: dict[int, list[Cooperative]] = {}
         self.businesses: list[Business] = []
         self.value_chain = ValueChain()
+        self.ocop = ocop.OcopRegister()
         self.coop_month: CoopMonth | None = None  # this month's sales, set in step()
         self.outlets = None if self.params.outlet_capacity <= 0 else Outlets(
             self.households.district, self.households.product, self.households.base_output,
@@ -355,6 +356,7 @@ class CoopModel(mesa.Model):
                 self.value_chain.end_all_for_coop(coop.idx, self.steps)
                 self.dissolved += 1
         brands.brand_year(self)
+        ocop.ocop_year(self)
         self._found_coops()
         self.businesses_entered += len(enter_businesses(self))
         self._update_metrics(side_selling=side_selling)
@@ -446,6 +448,7 @@ class CoopModel(mesa.Model):
                    links_ended=sum(1 for c in self.value_chain.contracts
                                    if c.end is not None and c.end > year_start),
                    **net, **self._rating_figures(), **self._endings(year_start),
+                   **self.ocop.figures(self.live_coops()),
                    side_selling_rate=float(np.mean(self._year_side_selling))
                    if self._year_side_selling else 0.0)
         if row.keys() != _YEARLY:  # a figure computed but not declared, or the reverse

@@ -21,6 +21,7 @@ import numpy as np
 
 from coopsim.model.board import Board
 from coopsim.model.books import ACTIVE, DISSOLVED, INACTIVE, MERGED, CoopBooks
+from coopsim.model.brand_state import BrandState
 from coopsim.model.scoring import NOT_RATED_NEW, CoopClass, CoopRecord, Score, score
 
 __all__ = ["ACTIVE", "DISSOLVED", "INACTIVE", "MERGED", "STATUSES", "CoopMonth", "Cooperative",
@@ -68,7 +69,7 @@ class CoopMonth(NamedTuple):
                    None if full_share is None else full_share.tolist())
 
 
-class Cooperative(CoopBooks, mesa.Agent):
+class Cooperative(CoopBooks, BrandState, mesa.Agent):
     """A cooperative: a business owned by its member households.
 
     Its books change only through its own methods (:class:`~coopsim.model.books.CoopBooks`
@@ -110,8 +111,7 @@ class Cooperative(CoopBooks, mesa.Agent):
         self.idle_months = 0
         self.revenue_plan = 1.0
         self._revenue_ring, self._profit_ring = [0.0] * 12, [0.0] * 12
-        self.has_brand = self.brand_pending = self.ocop_pending = False
-        self.ocop_stars, self.quality_incidents, self.brand_reputation = 0, 0, 1.0
+        self.init_brand()
         self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
         self.recent_bought = 0.0
         self.outlet_fill = 1.0  # recent share of its own sales its outlets took at full price

@@ -196,6 +196,20 @@ _OUTCOMES: tuple[Outcome, ...] = (
        label="brands", table="links"),
     *(_o(f"n_ocop_{k}", "cooperatives", f"live cooperatives with a {k}-star OCOP product",
          label=f"OCOP {k}*" if k == 3 else f"{k}*", table="links") for k in (3, 4, 5)),
+    _o("ocop_products_all", "products", "certified OCOP products (3-5 stars) of all "
+       "producers, at the simulated scale", YEAR),
+    _o("ocop_coop_products_n", "products", "certified OCOP products of cooperatives, at the "
+       "simulated scale", YEAR),
+    _o("ocop_coop_producers_n", "cooperatives", "cooperatives with a certified OCOP product, "
+       "at the simulated scale", YEAR),
+    _o("ocop_producers_all", "producers", "producers (cooperatives, enterprises, household "
+       "businesses) with a certified OCOP product, at the simulated scale", YEAR),
+    _o("ocop_candidates", "products", "candidate products in the year's OCOP round", YEAR,
+       flow=True),
+    _o("ocop_rated", "products", "products the year's OCOP round rated (1-5 stars)", YEAR,
+       flow=True),
+    _o("ocop_certified", "products", "products the year's OCOP round certified (3-5 "
+       "stars)", YEAR, flow=True),
     _o("income_linked_members", "m VND/year", "mean 12-month income of members of "
        "cooperatives with a running contract", label="inc linked", table="links"),
     _o("income_unlinked_members", "m VND/year", "mean 12-month income of members of "
@@ -241,9 +255,20 @@ _OUTCOMES: tuple[Outcome, ...] = (
        derive=lambda y, _c, _s: _ratio(y.dissolved, _live(y) + y.dissolved)),
     _o("cooperatives", "cooperatives", "live (active or inactive) cooperatives, whole "
        "province (divided by the scale)", DERIVED, derive=lambda y, _c, s: _live(y) / s),
-    _o("ocop_coops", "cooperatives", "cooperatives holding an OCOP rating (3-5 stars), "
+    _o("ocop_coops", "cooperatives", "cooperatives holding an OCOP product (3-5 stars), "
        "whole province", DERIVED,
        derive=lambda y, _c, s: sum(y[f"n_ocop_{k}"] for k in (3, 4, 5)) / s),
+    *(_o(name, unit, f"{doc}, whole province (divided by the scale)", DERIVED,
+         derive=lambda y, _c, s, col=col: y[col].astype(float) / s)
+      for name, col, unit, doc in (
+          ("ocop_products", "ocop_products_all", "products",
+           "certified OCOP products (3-5 stars) of all producers"),
+          ("ocop_coop_products", "ocop_coop_products_n", "products",
+           "certified OCOP products of cooperatives"),
+          ("ocop_coop_producers", "ocop_coop_producers_n", "cooperatives",
+           "cooperatives with a certified OCOP product"),
+          ("ocop_producers", "ocop_producers_all", "producers",
+           "producers with a certified OCOP product"))),
     _o("membership_income_gap", "m VND/year", "mean 12-month income of member minus "
        "non-member households", DERIVED,
        derive=lambda y, _c, _s: (y.income_member - y.income_nonmember).astype(float)),

@@ -318,10 +318,16 @@ class OcopSupport(Lever):
     name: ClassVar[str] = "ocop_support"
     task: ClassVar[str] = "2"
     subsidy: float = _f(0.5, 0.0, 1.0, "share of cost", "share of brand and OCOP costs paid")
+    target: float = _f(50.0, 0.0, 10000.0, "products/year",
+                       "products the yearly OCOP round may rate, whole province (raised "
+                       "from the model's ocop_target, times the intensity)",
+                       "facts: Quang Binh's 2018-2020 target of ~150 products (ocop.gov.vn)")
 
     def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
-        return {"ocop_support": min(1.0, self.subsidy * intensity)} if self.funded(policy) \
-            else {}
+        if not self.funded(policy):
+            return {}
+        return {"ocop_support": min(1.0, self.subsidy * intensity),
+                "ocop_target": max(0.0, self.target - base.ocop_target) * intensity}
 
 
 @dataclass

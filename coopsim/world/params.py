@@ -402,10 +402,33 @@ class Params(ScoringWeights):
     brand_premium: float = _p(0.02, 0.0, 1.0, unit="relative price", group="brands",
                               doc="price premium of a brand at full reputation", source=A)
     ocop_rate: float = _p(0.15, 0.0, 1.0, unit="probability/year", group="brands",
-                          doc="chance a branded cooperative develops an OCOP product in a year",
-                          source="assumed; cooperatives are ~38% of OCOP producers (facts)")
+                          doc="chance an active cooperative (or an open business) with room "
+                              "for another product develops an OCOP product in a year",
+                          source=A)
     ocop_cost: float = _p(100.0, 0.0, 5000.0, unit="m VND", group="brands",
                           doc="cost of developing and assessing an OCOP product", source=A)
+    ocop_target: float = _p(25.0, 0.0, 10000.0, unit="products/year", group="brands",
+                            doc="products the province's yearly OCOP round may rate, whole "
+                                "province (the OCOP lever raises it)",
+                            source="assumed: half the pace of Quang Binh's 2018-2020 target "
+                                   "of ~150 products (facts: OCOP 2019) without the directive")
+    ocop_first_round: int = _p(2019, 1900, 2100, unit="year", group="brands",
+                               doc="year of the province's first OCOP rating round",
+                               source="facts: Quang Binh's 2019 OCOP round (ocop.gov.vn)")
+    ocop_validity: int = _p(3, 1, 10, unit="years", group="brands",
+                            doc="years an OCOP certificate is valid (it lapses after)",
+                            source="Decisions 1048/QD-TTg (2019) and 148/QD-TTg (2023): "
+                                   "certificates valid 36 months")
+    ocop_renewal: float = _p(0.7, 0.0, 1.0, unit="probability", group="brands",
+                             doc="chance a lapsed product is entered for re-assessment",
+                             source=A)
+    ocop_max_products: int = _p(3, 1, 50, unit="products", group="brands",
+                                doc="most OCOP products (certified or candidate) one "
+                                    "cooperative has at a time", source=A)
+    ocop_household_candidates: float = _p(
+        10.0, 0.0, 1000.0, unit="products/year per 100,000 households", group="brands",
+        doc="candidate products of household businesses (not agents) in a round",
+        source="assumed; household businesses are among OCOP producers (Decision 1048)")
     star_premium: float = _p(0.01, 0.0, 1.0, unit="relative price per star", group="brands",
                              doc="price premium per OCOP star", source=A)
     ocop_support: float = _p(0.0, 0.0, 1.0, unit="share of cost", group="brands",
