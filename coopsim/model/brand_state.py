@@ -57,8 +57,10 @@ class BrandState:
         self.brand_reputation = min(1.0, self.brand_reputation + step)
 
     def quality_incident(self) -> None:
-        """A member's free-riding on quality: reputation halves, the best product loses
-        a star (and its certificate, below three)."""
+        """A member's free-riding on quality: reputation halves, a star is lost.
+
+        The best product loses the star, and its certificate below three stars.
+        """
         self.brand_reputation *= 0.5
         self.quality_incidents += 1
         if self.ocop_products:
@@ -73,8 +75,11 @@ class BrandState:
         self.ocop_candidates += 1
 
     def rate_ocop_product(self, stars: int, valid_until: int) -> None:
-        """The round rated one of its candidates: certified at 3+ stars, else it stays a
-        candidate (it may be improved and rated again)."""
+        """The round rated one of its candidates.
+
+        At three stars or more it is certified; else it stays a candidate (it may be
+        improved and rated again).
+        """
         if stars >= CERTIFIED:
             self.ocop_candidates -= 1
             self.ocop_products.append([stars, valid_until])

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsim.model.books import ACTIVE
-from coopsim.model.brands import pay_supported
 from coopsim.model.brand_state import CERTIFIED
+from coopsim.model.brands import pay_supported
 from coopsim.model.scoring import CoopClass
 
 if TYPE_CHECKING:
