@@ -126,6 +126,8 @@ class CoopModel(mesa.Model):
             self.params.outlet_capacity)
         self.loans_granted = self.founded = self.dissolved = 0
         self.foundings_refused = 0  # founding chances without a viable plan (ODD 7.22a)
+        self.founded_assisted = 0  # foundings assisted by founding support (ODD 7.22b)
+        self._introductions0 = 0  # matchmaking introductions before this year (ODD 7.24c)
         self.businesses_entered = 0  # entrants since the start (ODD 7.23a)
         self.sales: MonthSales | None = None
         self.snapshots: dict[int, dict[str, np.ndarray]] = {}
@@ -337,6 +339,7 @@ class CoopModel(mesa.Model):
         count = np.maximum(np.bincount(of, minlength=n), 1)
         satisfied = 0.5 + 0.5 * np.bincount(of, hh.satisfaction[rows], n) / count
         founded0, dissolved0, loans0 = self.founded, self.dissolved, self.loans_granted
+        assisted0, refused0 = self.founded_assisted, self.foundings_refused
         by_coop = rows[np.argsort(of, kind="stable")]  # members grouped by cooperative
         start = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=n))])
         for coop in self.live_coops():
@@ -361,20 +364,27 @@ class CoopModel(mesa.Model):
         self.businesses_entered += len(enter_businesses(self))
         self._update_metrics(side_selling=side_selling)
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
-                         self.loans_granted - loans0)
+                         self.loans_granted - loans0,
+                         founded_assisted=self.founded_assisted - assisted0,
+                         foundings_refused=self.foundings_refused - refused0,
+                         introductions=self.value_chain.introductions - self._introductions0)
+        self._introductions0 = self.value_chain.introductions
         self._year_side_selling = []
 
     def _found_coops(self) -> None:
         """Where enough aware households share a product and no cooperative serves them."""
         p, hh = self.params, self.households
-        for cell, founders in draw_founders(self):
+        for cell, founders, assisted in draw_founders(self):
             commune, product = divmod(int(cell), self._n_products)
             coop = self.add_coop(commune, product, float(self.rng.uniform(0.2, 0.6)),
                                  Board.draw(self.rng, self.education_shares, age_mean=40.0))
             membership.join(hh, self.coops, founders, np.full(len(founders), coop.idx),
                             p.capital_contribution)
+            if assisted and p.founding_support_grant > 0:  # paid for in draw_founders
+                coop.receive_grant(p.founding_support_grant, "founding_grant")
             coop.plan_first_year(max(expected_revenue(self, coop), 1.0))
             self.founded += 1
+            self.founded_assisted += assisted
 
     # ---- records -------------------------------------------------------------------
     def _update_metrics(self, side_selling: float) -> None:
@@ -435,14 +445,14 @@ class CoopModel(mesa.Model):
             if (~linked_member).any() else float("nan"),
         }
 
-    def _yearly_row(self, founded: int, dissolved: int, loans: int) -> None:
+    def _yearly_row(self, founded: int, dissolved: int, loans: int, **counts: int) -> None:
         m = self.metrics
         row = {k: m[k] for k in YEARLY_COLUMNS if k in m}
         operating = np.array([c.status == ACTIVE for c in self.coops], bool)
         net = link_metrics(len(self.coops), len(self.businesses), self.value_chain.active,
                            operating)
         year_start = self.steps - 12
-        row.update(founded=founded, dissolved=dissolved, loans_granted=loans,
+        row.update(founded=founded, dissolved=dissolved, loans_granted=loans, **counts,
                    links_formed=sum(1 for c in self.value_chain.contracts
                                     if c.start > year_start),
                    links_ended=sum(1 for c in self.value_chain.contracts

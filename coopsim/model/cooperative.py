@@ -115,7 +115,7 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
         self.recent_bought = 0.0
         self.outlet_fill = 1.0  # recent share of its own sales its outlets took at full price
-        self.weak_years, self.founding_grant = 0, False
+        self.weak_years = 0
         self.income_per_member = self.member_satisfaction = 0.0
         self.coop_class: CoopClass | None = None
         self.last_score: Score | None = None
@@ -304,19 +304,33 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         full, floor = s.full_share[i], 1.0 - self.model.params.outlet_discount
         self.outlet_fill = 0.8 * self.outlet_fill + 0.2 * full
         self.unsold_y += qty * (1.0 - full)
-        return qty * spot * ((1 + self.markup) * full + floor * (1.0 - full))
+        return qty * spot * ((1 + self.outlet_markup(qty)) * full + floor * (1.0 - full))
+
+    def outlet_markup(self, qty: float) -> float:
+        """Its markup at outlets without a contract for a month's offer of ``qty``.
+
+        Buyers pay small sellers less: up to ``small_seller_discount`` less, falling
+        linearly to nothing at ``small_seller_volume`` (value at spot 1) a month.
+        Unbranded sellers already get less (no brand premium in :attr:`markup`).
+        """
+        p = self.model.params
+        if p.small_seller_volume <= 0:
+            return self.markup
+        return self.markup - p.small_seller_discount * max(0.0, 1.0 - qty / p.small_seller_volume)
 
     @property
     def expected_markup(self) -> float:
         """The resale premium it expects, which sets the price it pays members.
 
-        Its markup where outlets take all it offers (or are unlimited); else the mix of
-        the full and the floor price its outlets gave it lately.
+        Its markup where outlets are unlimited; else the mix of the full price (for its
+        recent volume, :meth:`outlet_markup`) and the floor price its outlets gave it
+        lately.
         """
         if self.model.params.outlet_capacity <= 0:
             return self.markup
         floor = -self.model.params.outlet_discount
-        return self.markup * self.outlet_fill + floor * (1.0 - self.outlet_fill)
+        full = self.outlet_markup(self.recent_bought)
+        return full * self.outlet_fill + floor * (1.0 - self.outlet_fill)
 
     def _repay(self) -> None:
         """Pay the month's loan principal, or count a missed payment.

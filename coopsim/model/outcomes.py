@@ -146,6 +146,10 @@ _OUTCOMES: tuple[Outcome, ...] = (
        "leaving shells unrated", YEAR, percent=True, headline=True),
     _o("founded", "cooperatives", "cooperatives founded in the year", YEAR, label="founded",
        table="stock", flow=True),
+    _o("founded_assisted", "cooperatives", "cooperatives founded in the year with founding "
+       "support's help", YEAR, flow=True),
+    _o("foundings_refused", "cells", "founding chances in the year that failed for want of a "
+       "viable plan", YEAR, flow=True),
     _o("dissolved", "cooperatives", "cooperatives dissolved in the year, for any reason",
        YEAR, label="dissolved", table="stock", flow=True, headline=True),
     _o("dissolved_insolvent", "cooperatives", "dissolved in the year because insolvent",
@@ -182,6 +186,8 @@ _OUTCOMES: tuple[Outcome, ...] = (
        label="coops linked %", table="links", percent=True, headline=True),
     _o("links_formed", "contracts", "contracts signed in the year", YEAR, label="formed",
        table="links", flow=True),
+    _o("introductions", "introductions", "buyers introduced to cooperatives by "
+       "matchmaking in the year", YEAR, flow=True),
     _o("links_ended", "contracts", "contracts ended in the year, for any cause", YEAR,
        label="ended", table="links", flow=True),
     _o("businesses_linked_share", "share", "open businesses with a running contract",

@@ -46,6 +46,7 @@ class ValueChain:
         contracts: every contract ever made, by id (index).
         trust_in_business, trust_in_coop: ``{(coop, business): trust}``, 0..1, start 0.5.
         formed, renewed, supported: counts of contracts made (renewals included).
+        introductions: buyers introduced to cooperatives by matchmaking.
         ended: count of contracts ended, by final status.
     """
 
@@ -54,7 +55,7 @@ class ValueChain:
         self._active: list[Contract] = []
         self.trust_in_business: dict[tuple[int, int], float] = {}
         self.trust_in_coop: dict[tuple[int, int], float] = {}
-        self.formed = self.renewed = self.supported = 0
+        self.formed = self.renewed = self.supported = self.introductions = 0
         self.ended: Counter[str] = Counter()
 
     # ---- queries -----------------------------------------------------------------
@@ -211,6 +212,41 @@ class ValueChain:
                     break
         if p.coop_search_rate > 0:
             self._coops_search(model, coop_vol, bus_vol, linked)
+        if p.matchmaking_deals > 0:
+            self._matchmake(model, coop_vol, bus_vol, linked)
+
+    def _matchmake(self, model: CoopModel, coop_vol: np.ndarray, bus_vol: np.ndarray,
+                   linked: set) -> None:
+        """The Cooperative Alliance and extension services introduce buyers (ODD 7.24c).
+
+        Each month up to ``matchmaking_deals / 12`` introductions (whole province, times
+        the simulated share, rounded stochastically) go to open cooperatives short of
+        outlets (outlet fill below ``coop_search_need``), in random order, each costing
+        ``introduction_cost`` to the linkage lever's budget (no budget, no
+        introduction). The cooperative meets the business that fits it best, which
+        takes it unless it distrusts it, on the terms of :meth:`_offer`; a contract made
+        this way is supported (Decree 98/2018).
+        """
+        p, rng = model.params, model.stream("matchmaking")
+        quota = p.matchmaking_deals / 12.0 * len(model.households) / model.province.households
+        n = int(quota) + int(rng.random() < quota - int(quota))
+        short = [c for c in model.coops if c.open and c.outlet_fill < p.coop_search_need]
+        for i in rng.permutation(len(short))[:n]:
+            coop = short[int(i)]
+            if model.support("linkage_promotion", p.introduction_cost) < p.introduction_cost:
+                return
+            self.introductions += 1
+            bus = self._best_buyer(model, coop, bus_vol, linked, rng)
+            if bus is None or self.trust_in_coop.get((coop.idx, bus.idx), 0.5) < 0.3:
+                continue
+            volume = min(bus.demand - bus_vol[bus.idx], max(bus.min_volume,
+                                                           0.5 * coop.recent_bought))
+            offer = self._offer(model, coop, bus, volume, coop_vol[coop.idx])
+            if offer is not None:
+                self._add(model, coop.idx, bus.idx, *offer[:4], supported=True)
+                linked.add((coop.idx, bus.idx))
+                bus_vol[bus.idx] += volume
+                coop_vol[coop.idx] += volume
 
     def _coops_search(self, model: CoopModel, coop_vol: np.ndarray, bus_vol: np.ndarray,
                       linked: set) -> None:
@@ -247,15 +283,16 @@ class ValueChain:
                 coop_vol[coop.idx] += volume
 
     def _best_buyer(self, model: CoopModel, coop: Cooperative, bus_vol: np.ndarray,
-                    linked: set):
+                    linked: set, rng: np.random.Generator | None = None):
         """The open business of the cooperative's product it fits best, or None."""
+        rng = model.rng if rng is None else rng
         best, best_fit = None, -np.inf
         for bus in model.businesses:
             if not bus.open or bus.product != coop.product or (coop.idx, bus.idx) in linked \
                     or bus.demand - bus_vol[bus.idx] < bus.min_volume:
                 continue
             fit = (bus.reputation + 1.0 * (bus.district == coop.district)
-                   + _FIT_NOISE * model.rng.gumbel())
+                   + _FIT_NOISE * rng.gumbel())
             if fit > best_fit:
                 best, best_fit = bus, fit
         return best

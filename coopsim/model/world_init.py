@@ -143,13 +143,19 @@ def expected_revenue(model: CoopModel, coop) -> float:
     return float(bought * (1 + coop.markup) + fees)
 
 
-def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray]]:
-    """Cells where a new cooperative is founded this year, with its founding members.
+def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray, bool]]:
+    """Cells where a new cooperative is founded this year, its founders, and if assisted.
 
-    A cell (commune x product) qualifies when no active cooperative serves it and at
-    least ``min_founders`` non-member households there are aware (awareness >=
+    A cell (commune x product) qualifies when no active cooperative serves it, at least
+    ``min_founders`` non-member households there are aware (awareness >=
     ``founding_awareness``), trusting (trust >= 0.5) and can pay the capital
-    contribution; it then founds one with chance ``founding_rate``.
+    contribution, and its commune has room (:func:`commune_room`). Cells are taken in
+    random order; one founds a cooperative with chance ``founding_rate``, times ``1 +
+    nrd_push`` where the commune has no effective cooperative (New Rural Development
+    criterion 13). Otherwise, with further chance ``founding_boost``, founding support
+    assists a founding while its yearly staff capacity (``founding_capacity``, whole
+    province, times the simulated share) and its budget for the start-up grant last.
+    Founders without a viable plan (:func:`viable_plan`) do not found.
     """
     p, hh, rng = model.params, model.households, model.rng
     eligible = np.flatnonzero((hh.coop == NO_COOP) & (hh.awareness >= p.founding_awareness)
@@ -157,17 +163,57 @@ def draw_founders(model: CoopModel) -> list[tuple[int, np.ndarray]]:
     counts = np.bincount(hh.cell[eligible], minlength=len(model._cell_size))
     served = {c.cell for c in model.coops if c.status == ACTIVE}
     cells = [c for c in np.flatnonzero(counts >= p.min_founders) if c not in served]
-    chosen = [c for c in cells if rng.random() < p.founding_rate]
+    room, effective = commune_room(model), _effective_communes(model)
+    staff = 0
+    if p.founding_boost > 0:  # assisted foundings this year: capacity, rounded stochastically
+        quota = p.founding_capacity * len(hh) / model.province.households
+        staff = int(quota) + int(rng.random() < quota - int(quota))
+        cells = list(rng.permutation(cells))
     out = []
-    for cell in chosen:
+    for cell in cells:
+        commune = int(cell) // model._n_products
+        if room[commune] <= 0:
+            continue
+        chance = p.founding_rate * (1.0 + (p.nrd_push if commune not in effective else 0.0))
+        draw = rng.random()
+        assisted = draw >= chance
+        if assisted and not (staff > 0 and draw < chance + p.founding_boost):
+            continue
         rows = eligible[hh.cell[eligible] == cell]
         size = min(len(rows), 2 * p.min_founders)
         founders = np.sort(rng.choice(rows, size=size, replace=False))
-        if viable_plan(model, int(cell), founders):
-            out.append((int(cell), founders))
-        else:
+        if not viable_plan(model, int(cell), founders):
             model.foundings_refused += 1
+            continue
+        if assisted:
+            if model.support("founding_support", p.founding_support_grant) \
+                    < p.founding_support_grant:
+                continue  # the budget is spent: no assisted founding
+            staff -= 1
+        room[commune] -= 1
+        out.append((int(cell), founders, assisted))
     return out
+
+
+def commune_room(model: CoopModel) -> np.ndarray:
+    """Cooperatives each commune can still hold (unbounded when the parameter is 0).
+
+    Its households over ``commune_coop_households`` (rounded up, at least one), less its
+    live cooperatives.
+    """
+    p, n = model.params, len(model.commune_district)
+    if p.commune_coop_households <= 0:
+        return np.full(n, np.iinfo(np.int64).max // 2)
+    households = np.bincount(model.households.commune, minlength=n)
+    bound = np.maximum(1, np.ceil(households / p.commune_coop_households)).astype(np.int64)
+    live = np.bincount([c.commune for c in model.live_coops()], minlength=n)
+    return bound - live
+
+
+def _effective_communes(model: CoopModel) -> set[int]:
+    """Communes with an effective cooperative: active and classed fair or better."""
+    return {c.commune for c in model.coops if c.status == ACTIVE and c.coop_class is not None
+            and c.coop_class >= CoopClass.FAIR}
 
 
 def viable_plan(model: CoopModel, cell: int, founders: np.ndarray) -> bool:

@@ -290,25 +290,23 @@ class FoundingSupport(Lever):
 
     name: ClassVar[str] = "founding_support"
     task: ClassVar[str] = "2"
-    rate_boost: float = _f(0.05, 0.0, 1.0, "probability/year", "founding_rate added")
+    rate_boost: float = _f(0.05, 0.0, 1.0, "probability/year",
+                           "chance of an assisted founding in a qualifying cell "
+                           "(founding_boost)")
     awareness_relief: float = _f(0.1, 0.0, 1.0, "awareness",
                                  "founding_awareness lowered by")
-    grant: float = _f(100.0, 0.0, 5000.0, "m VND", "start-up grant to a new cooperative")
+    grant: float = _f(100.0, 0.0, 5000.0, "m VND", "start-up grant of an assisted founding")
+    staff_capacity: float = _f(20.0, 0.0, 1e4, "foundings/year",
+                               "foundings the provincial and district staff can assist in a "
+                               "year, whole province (founding_capacity)")
 
     def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
-        # advice and simpler procedures cost nothing until a cooperative is founded, so
-        # they apply whatever the budget left (the start-up grants are budgeted)
-        return {"founding_rate": self.rate_boost * intensity,
+        # advice lowers the awareness founders need whatever the budget left; an assisted
+        # founding needs its start-up grant from the budget (the model asks for it)
+        return {"founding_boost": self.rate_boost * intensity,
+                "founding_capacity": self.staff_capacity * intensity,
+                "founding_support_grant": self.grant * min(1.0, intensity),
                 "founding_awareness": -self.awareness_relief * intensity}
-
-    def on_month(self, model: CoopModel, policy: Policy, intensity: float) -> None:
-        for coop in _active(model):
-            if coop.age_months == 0 and not coop.founding_grant:
-                amount = policy.grant(self.name, self.grant * intensity)
-                coop.founding_grant = True
-                if amount > 0:
-                    coop.receive_grant(amount, "founding_grant")
-                    policy.count(model, "founded_supported")
 
 
 @dataclass
@@ -342,12 +340,17 @@ class LinkagePromotion(Lever):
                                   "consultancy up to 300 m VND)",
                                   "facts: Decree 98/2018/ND-CP; average assumed")
     events_cost: float = _f(50.0, 0.0, 5000.0, "m VND/year", "matching events and fairs")
+    deals_per_year: float = _f(40.0, 0.0, 1e4, "introductions/year",
+                               "buyers the Cooperative Alliance and extension services "
+                               "introduce to cooperatives short of outlets, whole province "
+                               "(matchmaking_deals)")
 
     def param_changes(self, base: Params, intensity: float, policy: Policy) -> dict[str, float]:
         if not self.funded(policy):
             return {}
         return {"linkage_promotion": self.promotion * intensity,
-                "linkage_grant": self.consultancy_grant * min(1.0, intensity)}
+                "linkage_grant": self.consultancy_grant * min(1.0, intensity),
+                "matchmaking_deals": self.deals_per_year * intensity}
 
     def on_year(self, model: CoopModel, policy: Policy, intensity: float) -> None:
         policy.grant(self.name, self.events_cost * intensity)

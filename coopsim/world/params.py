@@ -291,6 +291,28 @@ class Params(ScoringWeights):
     plan_capital: float = _p(0.0, 0.0, 1e5, unit="m VND", group="founding",
                              doc="start-up capital the founders' contributions must cover "
                                  "(0: no check)", source=A)
+    founding_boost: float = _p(0.0, 0.0, 1.0, unit="probability/year", group="founding",
+                               doc="further chance that founding support assists a founding "
+                                   "in a qualifying cell (the founding lever sets it)",
+                               source=A)
+    founding_capacity: float = _p(0.0, 0.0, 1e4, unit="foundings/year", group="founding",
+                                  doc="foundings founding support's staff can assist in a "
+                                      "year, whole province (the founding lever sets it)",
+                                  source=A)
+    founding_support_grant: float = _p(0.0, 0.0, 5000.0, unit="m VND", group="founding",
+                                       doc="start-up grant of an assisted founding, paid "
+                                           "from the lever's budget (no budget: no assisted "
+                                           "founding)", source=A)
+    nrd_push: float = _p(0.0, 0.0, 50.0, unit="relative chance", group="founding",
+                         doc="founding chance added, relative, in a commune without an "
+                             "effective cooperative (active, fair or better)",
+                         source="assumed size; New Rural Development criterion 13: each "
+                                "commune has an effective cooperative (Decision 1980/QD-TTg, "
+                                "2016)")
+    commune_coop_households: float = _p(
+        0.0, 0.0, 1e6, unit="households", group="founding",
+        doc="households per cooperative a commune can hold (its live cooperatives at most "
+            "its households over this, rounded up; 0: no bound)", source=A)
     plan_min_fill: float = _p(0.5, 0.0, 1.0, unit="share", group="founding",
                               doc="with finite outlets: share of the plan's volume the "
                                   "district's outlets must be expected to take at the full "
@@ -322,6 +344,14 @@ class Params(ScoringWeights):
     outlet_discount: float = _p(0.15, 0.0, 1.0, unit="relative price", group="value_chain",
                                 doc="discount under spot at which collectors take what the "
                                     "outlets do not", source=A)
+    small_seller_volume: float = _p(20.0, 0.0, 1e5, unit="m VND/month", group="value_chain",
+                                    doc="with finite outlets: monthly offer (at spot 1) below "
+                                        "which buyers pay a seller less (0: no discount)",
+                                    source=A)
+    small_seller_discount: float = _p(0.05, 0.0, 1.0, unit="relative price",
+                                      group="value_chain",
+                                      doc="the most buyers take off the full price of a "
+                                          "small seller (at volume 0)", source=A)
     contract_security: float = _p(0.75, 0.0, 1.0, unit="fraction", group="value_chain",
                                   doc="share of its own resale markup a cooperative gives up "
                                       "for a secure, pre-financed outlet", source=A)
@@ -386,6 +416,15 @@ class Params(ScoringWeights):
     business_margin: float = _p(0.08, 0.0, 1.0, unit="relative price", group="value_chain",
                                 doc="businesses' resale margin over spot", source=A)
 
+    matchmaking_deals: float = _p(0.0, 0.0, 1e4, unit="introductions/year",
+                                  group="value_chain",
+                                  doc="buyers the provincial Cooperative Alliance and "
+                                      "extension services can introduce to cooperatives "
+                                      "short of outlets in a year, whole province (the "
+                                      "linkage lever sets it)", source=A)
+    introduction_cost: float = _p(5.0, 0.0, 1000.0, unit="m VND", group="value_chain",
+                                  doc="cost of one introduction to the linkage lever's budget",
+                                  source=A)
     linkage_grant: float = _p(0.0, 0.0, 300.0, unit="m VND", group="value_chain",
                               doc="support paid to a cooperative for each supported contract "
                                   "(the linkage lever sets it)",
