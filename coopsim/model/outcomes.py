@@ -261,9 +261,6 @@ _OUTCOMES: tuple[Outcome, ...] = (
        derive=lambda y, _c, _s: _ratio(y.dissolved, _live(y) + y.dissolved)),
     _o("cooperatives", "cooperatives", "live (active or inactive) cooperatives, whole "
        "province (divided by the scale)", DERIVED, derive=lambda y, _c, s: _live(y) / s),
-    _o("ocop_coops", "cooperatives", "cooperatives holding an OCOP product (3-5 stars), "
-       "whole province", DERIVED,
-       derive=lambda y, _c, s: sum(y[f"n_ocop_{k}"] for k in (3, 4, 5)) / s),
     *(_o(name, unit, f"{doc}, whole province (divided by the scale)", DERIVED,
          derive=lambda y, _c, s, col=col: y[col].astype(float) / s)
       for name, col, unit, doc in (

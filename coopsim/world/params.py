@@ -285,7 +285,7 @@ class Params(ScoringWeights):
     founding_rate: float = _p(0.02, 0.0, 1.0, unit="probability/year", group="founding",
                               doc="chance an eligible commune-product cell founds a cooperative "
                                   "in a year", source=A)
-    plan_min_volume: float = _p(0.0, 0.0, 1e6, unit="m VND/year", group="founding",
+    plan_min_volume: float = _p(300.0, 0.0, 1e6, unit="m VND/year", group="founding",
                                 doc="founders' expected yearly output (at spot price 1) a "
                                     "founding plan needs (0: no check)", source=A)
     plan_capital: float = _p(0.0, 0.0, 1e5, unit="m VND", group="founding",
@@ -303,14 +303,14 @@ class Params(ScoringWeights):
                                        doc="start-up grant of an assisted founding, paid "
                                            "from the lever's budget (no budget: no assisted "
                                            "founding)", source=A)
-    nrd_push: float = _p(0.0, 0.0, 50.0, unit="relative chance", group="founding",
+    nrd_push: float = _p(1.0, 0.0, 50.0, unit="relative chance", group="founding",
                          doc="founding chance added, relative, in a commune without an "
                              "effective cooperative (active, fair or better)",
                          source="assumed size; New Rural Development criterion 13: each "
                                 "commune has an effective cooperative (Decision 1980/QD-TTg, "
                                 "2016)")
     commune_coop_households: float = _p(
-        0.0, 0.0, 1e6, unit="households", group="founding",
+        500.0, 0.0, 1e6, unit="households", group="founding",
         doc="households per cooperative a commune can hold (its live cooperatives at most "
             "its households over this, rounded up; 0: no bound)", source=A)
     plan_min_fill: float = _p(0.5, 0.0, 1.0, unit="share", group="founding",
@@ -336,7 +336,7 @@ class Params(ScoringWeights):
                                 doc="extra premium at full linkage promotion (support passed "
                                     "on)", source="assumed; magnitudes of Decree 98/2018 "
                                                   "support in the facts sheet")
-    outlet_capacity: float = _p(0.0, 0.0, 10.0, unit="share of output", group="value_chain",
+    outlet_capacity: float = _p(0.1, 0.0, 10.0, unit="share of output", group="value_chain",
                                 doc="share of a district's expected monthly output of a "
                                     "product that its buyers without a contract take from "
                                     "cooperatives at their full price (0: unlimited)",
@@ -374,7 +374,7 @@ class Params(ScoringWeights):
     renege_rate: float = _p(0.3, 0.0, 1.0, unit="probability/month", group="value_chain",
                             doc="chance a business reneges in a month when it may",
                             source="assumed; Nguyen et al. 2019 (facts: mechanisms)")
-    business_entry_rate: float = _p(0.0, 0.0, 1.0, unit="probability/year", group="value_chain",
+    business_entry_rate: float = _p(0.1, 0.0, 1.0, unit="probability/year", group="value_chain",
                                     doc="chance a business enters a district and product "
                                         "where cooperatives' uncontracted supply is "
                                         "available (0: no entry, the model before issue 13)",
@@ -383,7 +383,7 @@ class Params(ScoringWeights):
                              doc="cooperatives' uncontracted monthly purchases (at spot 1) "
                                  "in a district and product that attract an entrant",
                              source=A)
-    coop_search_rate: float = _p(0.0, 0.0, 1.0, unit="1/month", group="value_chain",
+    coop_search_rate: float = _p(0.05, 0.0, 1.0, unit="1/month", group="value_chain",
                                  doc="chance a cooperative short of outlets looks for a buyer "
                                      "in a month, before its competence, class and brand "
                                      "(0: never, the model before issue 13)", source=A)
@@ -392,7 +392,7 @@ class Params(ScoringWeights):
                                      "for a buyer", source=A)
     coop_search_cost: float = _p(2.0, 0.0, 1000.0, unit="m VND", group="value_chain",
                                  doc="cost of one search (travel, samples, fairs)", source=A)
-    divert_rate: float = _p(0.0, 0.0, 1.0, unit="probability/month", group="value_chain",
+    divert_rate: float = _p(0.3, 0.0, 1.0, unit="probability/month", group="value_chain",
                             doc="chance a cooperative sells a month's contracted produce "
                                 "elsewhere when it may (0: never, the model before issue 13)",
                             source="assumed; side-selling of contracted produce when spot "
