@@ -46,12 +46,18 @@ def active_mean(attr):
 
 @pytest.mark.parametrize(("name", "measure", "months", "seeds"), [
     ("manager_training", active_mean("competence"), 24, SEEDS),
-    ("support_programme", active_mean("assets"), 24, SEEDS),
+    # the grants become assets owned free of debt: the sum over active cooperatives of
+    # assets less debt, as an investment loan (drawn from the shared model stream, so
+    # not common to both runs) adds as much debt as assets; one such loan of ~2,600 m
+    # VND in 25 cooperatives outweighs the programme's four grants of 300 in a mean
+    ("support_programme",
+     lambda m: sum(c.assets - c.debt for c in m.coops if c.status == ACTIVE), 24, SEEDS),
     ("awareness_campaign", lambda m: float(m.households.awareness.mean()), 12, SEEDS),
     ("credit_access", lambda m: m.loans_granted, 36, SEEDS),
     ("founding_support", lambda m: m.founded, 36, SEEDS),
     # the lever raises the yearly chance of a trademark from 0.04 to 0.06: about one
-    # more brand in three runs of ~13 cooperatives over three years, so six seeds
+    # more brand in three runs of ~15 eligible cooperatives over three years; the
+    # filings come from the ``brands`` stream (common random numbers), six seeds
     ("ocop_support", lambda m: m.metrics["n_brands"], 36, (1, 2, 3, 4, 5, 6)),
     # with the calibrated search_rate (0.0208) the lever's absolute effect on the linked
     # share is small against the noise of ~26 cooperatives: six seeds, not three

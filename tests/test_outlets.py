@@ -44,7 +44,7 @@ def test_a_cooperative_offering_more_than_its_outlets_take_sells_at_a_lower_pric
 
 
 def test_tight_outlets_lower_what_cooperatives_pay_and_raise_side_selling(tight):
-    free = CoopModel(seed=3, scale=0.05)
+    free = CoopModel(seed=3, scale=0.05, outlet_capacity=0.0)
     for _ in range(23):
         free.step()
     active = [c for c in tight.coops if c.status == ACTIVE]
@@ -69,8 +69,9 @@ def test_contracted_deliveries_do_not_count_against_the_outlets(tight):
     assert all(after[i] >= before[i] for i in peers)
 
 
-def test_outlets_are_unlimited_by_default():
-    assert CoopModel(seed=1, scale=0.05).outlets is None
+def test_outlets_are_finite_by_default_and_unlimited_when_switched_off():
+    assert CoopModel(seed=1, scale=0.05).outlets is not None
+    assert CoopModel(seed=1, scale=0.05, outlet_capacity=0.0).outlets is None
 
 
 # ---- breach by the cooperative: diverting contracted produce ------------------------------
@@ -109,7 +110,7 @@ def test_no_diversion_below_the_threshold_or_when_switched_off():
     model.spot[coop.product] = 1.0  # own outlets pay about the fixed price
     model.value_chain.fulfil(model)
     assert c.diverted == 0.0 and c.delivered > 0
-    model, coop, bus, c = _fixed_contract()  # default: divert_rate 0
+    model, coop, bus, c = _fixed_contract(divert_rate=0.0)  # switched off
     model.spot[coop.product] = 3.0
     model.value_chain.fulfil(model)
     assert c.diverted == 0.0 and c.delivered > 0
@@ -124,7 +125,7 @@ def _two_years(**params):
 
 
 def test_a_founding_without_a_viable_plan_does_not_happen():
-    free = _two_years()
+    free = _two_years(plan_min_volume=0.0)
     assert free.founded > 0 and free.foundings_refused == 0
     planned = _two_years(plan_min_volume=1e6)  # no founders produce that much
     assert planned.founded == 0 and planned.foundings_refused >= free.founded
@@ -133,14 +134,15 @@ def test_a_founding_without_a_viable_plan_does_not_happen():
 def test_the_plan_checks_capital_and_the_outlets():
     from coopsim.model.world_init import viable_plan
 
-    model = CoopModel(seed=2, scale=0.1)
+    model = CoopModel(seed=2, scale=0.1, plan_min_volume=0.0, outlet_capacity=0.0)
     founders = np.arange(7)
     cell = int(model.households.cell[0])
     assert viable_plan(model, cell, founders)
     rich = model.params.capital_contribution * 7
     model.params = model.params.replace(plan_capital=rich + 1.0)
     assert not viable_plan(model, cell, founders)
-    full = CoopModel(seed=2, scale=0.1, outlet_capacity=1e-6, plan_min_fill=0.5)
+    full = CoopModel(seed=2, scale=0.1, outlet_capacity=1e-6, plan_min_fill=0.5,
+                     plan_min_volume=0.0)
     assert not viable_plan(full, cell, founders)  # outlets too small to take the plan
 
 
@@ -166,13 +168,13 @@ def test_a_business_enters_where_cooperatives_have_supply_left():
     assert model.businesses_entered > 0
 
 
-def test_no_business_enters_without_supply_or_by_default():
+def test_no_business_enters_without_supply_or_when_switched_off():
     from coopsim.model.business import enter_businesses
 
     model = CoopModel(seed=4, scale=0.1, business_entry_rate=1.0, entry_supply=1e6)
     model.step()
     assert enter_businesses(model) == []
-    assert enter_businesses(CoopModel(seed=4, scale=0.1)) == []
+    assert enter_businesses(CoopModel(seed=4, scale=0.1, business_entry_rate=0.0)) == []
 
 
 # ---- cooperatives look for buyers ------------------------------------------------------------
@@ -185,7 +187,7 @@ def _linked_after(months=12, **params):
 
 
 def test_cooperatives_short_of_outlets_find_buyers_at_a_cost():
-    quiet, formed_quiet = _linked_after()  # businesses do not search, cooperatives neither
+    quiet, formed_quiet = _linked_after(coop_search_rate=0.0)  # nobody searches
     assert formed_quiet - quiet.value_chain.renewed == 0
     active, formed = _linked_after(coop_search_rate=1.0)
     assert formed - active.value_chain.renewed > 0
@@ -193,7 +195,8 @@ def test_cooperatives_short_of_outlets_find_buyers_at_a_cost():
 
 
 def test_no_cooperative_searches_with_unlimited_outlets():
-    model = CoopModel(seed=6, scale=0.1, search_rate=0.0, coop_search_rate=1.0)
+    model = CoopModel(seed=6, scale=0.1, search_rate=0.0, coop_search_rate=1.0,
+                      outlet_capacity=0.0)
     for _ in range(6):
         model.step()
     assert model.world.flows["buyer_search"] == 0

@@ -27,18 +27,22 @@ __all__ = ["brand_year", "pay_supported"]
 
 def brand_year(model: CoopModel) -> None:
     """Complete last year's trademarks, draw quality incidents, file new trademarks."""
-    p, rng = model.params, model.rng
-    for coop in model.coops:
+    p = model.params
+    # one pair of draws per cooperative ever founded, whatever its state, from the
+    # ``brands`` stream: scenarios run with one seed face the same draws (common
+    # random numbers), so a lever's effect on trademarks is not lost in noise
+    incident, filing = model.stream("brands").random((2, len(model.coops)))
+    for i, coop in enumerate(model.coops):
         if coop.status != ACTIVE:
             continue
         coop.complete_trademark()
         if coop.has_brand:
             coop.grow_reputation(0.25)
-            if rng.random() < p.free_riding * (1.0 - coop.competence):
+            if incident[i] < p.free_riding * (1.0 - coop.competence):
                 coop.quality_incident()
         eligible = coop.coop_class is not None and coop.coop_class >= CoopClass.AVERAGE
         if not (coop.has_brand or coop.brand_pending) and eligible \
-                and rng.random() < p.brand_rate * (1.0 + p.ocop_support) \
+                and filing[i] < p.brand_rate * (1.0 + p.ocop_support) \
                 and pay_supported(model, coop, p.brand_cost, "brand_registration"):
             coop.start_trademark()
 

@@ -181,7 +181,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
        "month's; in the yearly table the year's mean)", label="side-sell %", table="links",
        percent=True),
     _o("links_active", "contracts", "running value-chain contracts", label="links",
-       table="links"),
+       table="links", headline=True),
     _o("linked_share", "share", "active cooperatives with a running contract",
        label="coops linked %", table="links", percent=True, headline=True),
     _o("links_formed", "contracts", "contracts signed in the year", YEAR, label="formed",
@@ -191,7 +191,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     _o("links_ended", "contracts", "contracts ended in the year, for any cause", YEAR,
        label="ended", table="links", flow=True),
     _o("businesses_linked_share", "share", "open businesses with a running contract",
-       label="biz w/ coop %", table="links", percent=True),
+       label="biz w/ coop %", table="links", percent=True, headline=True),
     _o("largest_component", "nodes", "nodes of the largest group joined by running "
        "contracts", YEAR, label="largest comp", table="links"),
     _o("coop_degree_mean", "contracts", "running contracts per active cooperative", YEAR),
