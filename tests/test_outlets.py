@@ -177,6 +177,20 @@ def test_no_business_enters_without_supply_or_when_switched_off():
     assert enter_businesses(CoopModel(seed=4, scale=0.1, business_entry_rate=0.0)) == []
 
 
+
+def test_the_business_count_path_adds_up():
+    """Open businesses at each year end = last year's + entrants - closures."""
+    model = CoopModel(seed=4, scale=0.1, business_entry_rate=1.0, entry_supply=0.0,
+                      business_margin=0.0, contract_premium=1.0)  # losses: some close
+    start = len(model.businesses)
+    for _ in range(48):
+        model.step()
+    y = model.datacollector.get_table_dataframe("yearly")
+    opened = np.concatenate([[start], y.businesses_open.to_numpy()[:-1]])
+    assert (y.businesses_open == opened + y.businesses_entered - y.businesses_closed).all()
+    assert y.businesses_entered.sum() > 0 and y.businesses_closed.sum() > 0
+    assert y.businesses_open.iloc[-1] == sum(b.open for b in model.businesses)
+
 # ---- cooperatives look for buyers ------------------------------------------------------------
 def _linked_after(months=12, **params):
     model = CoopModel(seed=6, scale=0.1, search_rate=0.0, outlet_capacity=0.02, **params)

@@ -361,10 +361,11 @@ class CoopModel(mesa.Model):
         brands.brand_year(self)
         ocop.ocop_year(self)
         self._found_coops()
-        self.businesses_entered += len(enter_businesses(self))
+        entered = len(enter_businesses(self))
+        self.businesses_entered += entered
         self._update_metrics(side_selling=side_selling)
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
-                         self.loans_granted - loans0,
+                         self.loans_granted - loans0, businesses_entered=entered,
                          founded_assisted=self.founded_assisted - assisted0,
                          foundings_refused=self.foundings_refused - refused0,
                          introductions=self.value_chain.introductions - self._introductions0)
@@ -457,6 +458,10 @@ class CoopModel(mesa.Model):
                                     if c.start > year_start),
                    links_ended=sum(1 for c in self.value_chain.contracts
                                    if c.end is not None and c.end > year_start),
+                   businesses_open=sum(1 for b in self.businesses if b.open),
+                   businesses_closed=sum(1 for b in self.businesses
+                                         if b.closed_step is not None
+                                         and b.closed_step > year_start),
                    **net, **self._rating_figures(), **self._endings(year_start),
                    **self.ocop.figures(self.live_coops()),
                    side_selling_rate=float(np.mean(self._year_side_selling))

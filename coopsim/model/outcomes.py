@@ -190,6 +190,13 @@ _OUTCOMES: tuple[Outcome, ...] = (
        "matchmaking in the year", YEAR, flow=True),
     _o("links_ended", "contracts", "contracts ended in the year, for any cause", YEAR,
        label="ended", table="links", flow=True),
+    _o("businesses_open", "businesses", "buying businesses open at the year end, at the "
+       "simulated scale (no observed count found: reported, not checked)", YEAR,
+       label="businesses", table="links"),
+    _o("businesses_entered", "businesses", "businesses that entered in the year (ODD "
+       "7.23a)", YEAR, flow=True),
+    _o("businesses_closed", "businesses", "businesses that closed in the year (debts above "
+       "three months of demand, ODD 7.23)", YEAR, flow=True),
     _o("businesses_linked_share", "share", "open businesses with a running contract",
        label="biz w/ coop %", table="links", percent=True, headline=True),
     _o("largest_component", "nodes", "nodes of the largest group joined by running "
