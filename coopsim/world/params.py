@@ -336,11 +336,12 @@ class Params(ScoringWeights):
                                 doc="extra premium at full linkage promotion (support passed "
                                     "on)", source="assumed; magnitudes of Decree 98/2018 "
                                                   "support in the facts sheet")
-    outlet_capacity: float = _p(0.1, 0.0, 10.0, unit="share of output", group="value_chain",
+    outlet_capacity: float = _p(_cal("outlet_capacity"), 0.0, 10.0, unit="share of output",
+                                group="value_chain",
                                 doc="share of a district's expected monthly output of a "
                                     "product that its buyers without a contract take from "
                                     "cooperatives at their full price (0: unlimited)",
-                                source=A)
+                                source=CAL)
     outlet_discount: float = _p(0.15, 0.0, 1.0, unit="relative price", group="value_chain",
                                 doc="discount under spot at which collectors take what the "
                                     "outlets do not", source=A)
@@ -383,10 +384,11 @@ class Params(ScoringWeights):
                              doc="cooperatives' uncontracted monthly purchases (at spot 1) "
                                  "in a district and product that attract an entrant",
                              source=A)
-    coop_search_rate: float = _p(0.05, 0.0, 1.0, unit="1/month", group="value_chain",
+    coop_search_rate: float = _p(_cal("coop_search_rate"), 0.0, 1.0, unit="1/month",
+                                 group="value_chain",
                                  doc="chance a cooperative short of outlets looks for a buyer "
                                      "in a month, before its competence, class and brand "
-                                     "(0: never, the model before issue 13)", source=A)
+                                     "(0: never, the model before issue 13)", source=CAL)
     coop_search_need: float = _p(0.95, 0.0, 1.0, unit="share", group="value_chain",
                                  doc="recent outlet fill below which a cooperative looks "
                                      "for a buyer", source=A)
