@@ -35,7 +35,10 @@ class BrandState:
     @property
     def ocop_stars(self) -> int:
         """Stars of its best certified OCOP product (0: none)."""
-        return max((stars for stars, _ in self.ocop_products), default=0)
+        products = self.ocop_products
+        if not products:  # most cooperatives: read ~180,000 times a decade
+            return 0
+        return max(stars for stars, _ in products)
 
     @property
     def n_ocop_products(self) -> int:

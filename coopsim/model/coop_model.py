@@ -432,6 +432,7 @@ class CoopModel(mesa.Model):
         linked_member = links[hh.coop[members]] > 0 if len(members) else np.zeros(0, bool)
         inc = hh.income12[members]
         live = self.live_coops()
+        stars = [c.ocop_stars for c in live]
         return {
             "links_active": len(vc.active),
             "linked_share": (sum(1 for c in active if links[c.idx] > 0) / len(active)
@@ -439,7 +440,7 @@ class CoopModel(mesa.Model):
             "businesses_linked_share": (sum(1 for b in open_b if b.idx in supplied) / len(open_b)
                                         if open_b else 0.0),
             "n_brands": sum(1 for c in live if c.has_brand),
-            **{f"n_ocop_{k}": sum(1 for c in live if c.ocop_stars == k) for k in (3, 4, 5)},
+            **{f"n_ocop_{k}": stars.count(k) for k in (3, 4, 5)},
             "income_linked_members": float(inc[linked_member].mean()) if linked_member.any()
             else float("nan"),
             "income_unlinked_members": float(inc[~linked_member].mean())

@@ -374,4 +374,4 @@ class ValueChain:
     @staticmethod
     def _shift(side: dict, c: Contract, delta: float) -> None:
         key = (c.coop, c.business)
-        side[key] = float(np.clip(side.get(key, 0.5) + delta, 0.0, 1.0))
+        side[key] = min(max(side.get(key, 0.5) + delta, 0.0), 1.0)
