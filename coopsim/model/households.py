@@ -334,7 +334,7 @@ def _update_attitudes(hh: HouseholdStore, members: np.ndarray, peer: np.ndarray,
     target = cell_trust[hh.cell]
     target[members] = 0.5 + 0.5 * hh.satisfaction[members]
     step = target - hh.trust
-    np.nan_to_num(step, copy=False, nan=0.0)
+    step[np.isnan(step)] = 0.0  # cells without members (a mean, never infinite)
     hh.trust += params.trust_rate * step
 
 
