@@ -24,9 +24,10 @@ def main(folder: Path) -> None:
     first, last = int(yearly.year.min()) + 1, int(yearly.year.max())
     print(f"| Scenario | Weak % {first} | Weak % {last} | Weak or ceased % of live {last} | "
           f"Good+fair % {last} | Weak / good+fair (n) | Live | Not rated, ceased | "
-          f"Linked % | Member households % | With a loan % | Spent, bn VND/yr | "
+          f"Linked % | Contracts | Businesses linked % | Member households % | "
+          "With a loan % | Spent, bn VND/yr | "
           "Weak vs first: improvement / ceasing / removal / entry |")
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     for name in order:
         y = yearly[yearly.scenario == name]
         early, end = y[y.year == first], y[y.year == last]
@@ -42,7 +43,9 @@ def main(folder: Path) -> None:
             f"{100 * end.good_fair_share.mean():.1f}",
             f"{end.n_weak.mean():.0f} / {end.n_good_fair.mean():.0f}",
             f"{end.n_live.mean():.0f}", f"{end.n_not_rated_ceased.mean():.1f}",
-            f"{100 * end.linked_share.mean():.1f}", f"{100 * end.membership_rate.mean():.1f}",
+            f"{100 * end.linked_share.mean():.1f}", f"{end.links_active.mean():.0f}",
+            f"{100 * end.businesses_linked_share.mean():.1f}",
+            f"{100 * end.membership_rate.mean():.1f}",
             f"{100 * (end.loans_active / end.n_live).mean():.1f}",
             f"{r.budget_spent_total.mean() / (last - first + 2) / 1000:.2f}", split]
         print(f"| `{name}` | " + " | ".join(cells) + " |")
