@@ -2,7 +2,7 @@
 
 Every behavioural parameter of the model is a field of :class:`Params` with its
 default, bounds, unit, a one-line meaning and its source (a row of
-``shared/data/vn-coop-facts.md`` or the word *assumed*). The CLI (``--set``), the
+``docs/facts.md`` or the word *assumed*). The CLI (``--set``), the
 experiment engine and the interactive page all derive their lists from
 :func:`param_specs`; nothing else declares a default.
 
