@@ -180,8 +180,9 @@ def test_no_business_enters_without_supply_or_when_switched_off():
 
 def test_the_business_count_path_adds_up():
     """Open businesses at each year end = last year's + entrants - closures."""
-    model = CoopModel(seed=4, scale=0.1, business_entry_rate=1.0, entry_supply=0.0,
-                      business_margin=0.0, contract_premium=1.0)  # losses: some close
+    # losses: some close; scale 0.25, as entry at scale s has chance rate x s a cell
+    model = CoopModel(seed=4, scale=0.25, business_entry_rate=1.0, entry_supply=0.0,
+                      business_margin=0.0, contract_premium=1.0)
     start = len(model.businesses)
     for _ in range(48):
         model.step()

@@ -169,3 +169,13 @@ def test_link_metrics_agree_with_networkx():
                 "coops_with_degree_1", "coops_with_degree_2", "coops_with_degree_4plus"):
         assert fast[key] == pytest.approx(slow[key]), key
     assert slow["coops_linked_share"] == pytest.approx(model.metrics["linked_share"])
+
+
+def test_link_metrics_of_a_province_where_no_cooperative_operates():
+    """A tiny province can end a year with every cooperative dissolved or inactive:
+    the degree figures are 0, not an error (found by a calibration check at scale 0.02)."""
+    from coopsim.model.network import link_metrics
+
+    fig = link_metrics(3, 2, [], np.zeros(3, bool))
+    assert fig["coop_degree_mean"] == 0.0 and fig["coop_degree_max"] == 0
+    assert fig["largest_component"] == 0 and fig["coops_with_degree_1"] == 0

@@ -107,6 +107,11 @@ def enter_businesses(model) -> list[Business]:
     enters with chance ``business_entry_rate``, with that group's median demand times
     a lognormal factor (sd 0.5) and three months of it as start-up capital.
 
+    At reduced scale a district simulates a share ``s`` of its communes, so its supply
+    stands for ``supply / s`` of the whole district and a business enters with chance
+    ``business_entry_rate * s``: the province's entrants per household, and the supply
+    an entrant needs, do not depend on the scale (at full scale ``s`` = 1).
+
     Returns:
         The entrants (already added to ``model.businesses``).
     """
@@ -125,8 +130,9 @@ def enter_businesses(model) -> list[Business]:
         first.setdefault(names.index(group.product), group)
     entrants = []
     for (district, product), left in sorted(supply.items()):
-        group = first.get(product)
-        if group is None or left <= p.entry_supply or model.rng.random() >= p.business_entry_rate:
+        group, share = first.get(product), float(model.district_share[district])
+        if group is None or left / share <= p.entry_supply \
+                or model.rng.random() >= p.business_entry_rate * share:
             continue
         demand = group.demand_median * float(model.rng.lognormal(0.0, 0.5))
         bus = Business(model, len(model.businesses), group.kind, district, product, demand, 0.0)

@@ -135,8 +135,8 @@ def link_metrics(n_coops: int, n_businesses: int, active: Sequence[Contract],
         adj = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
         largest = int(np.bincount(connected_components(adj, directed=False)[1]).max())
     return {"largest_component": largest,
-            "coop_degree_mean": float(degrees.mean()) if n_coops else 0.0,
-            "coop_degree_max": int(degrees.max()) if n_coops else 0,
+            "coop_degree_mean": float(degrees.mean()) if len(degrees) else 0.0,
+            "coop_degree_max": int(degrees.max()) if len(degrees) else 0,
             **_degree_histogram(degrees)}
 
 

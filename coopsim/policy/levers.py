@@ -262,7 +262,7 @@ class Consolidation(Lever):
         return coop in keep[self.max_per_commune:]
 
     def _handle(self, model: CoopModel, policy: Policy, coop: Cooperative) -> None:
-        target = _merge_target(model, coop)
+        target = _merge_target(model, coop, self.rng(model))
         if target is not None and coop.status == ACTIVE:
             merge(model.households, coop, target)
             policy.count(model, "merged_by_review")
@@ -274,14 +274,41 @@ class Consolidation(Lever):
         model.value_chain.end_all_for_coop(coop.idx, model.steps)
 
 
-def _merge_target(model: CoopModel, coop: Cooperative) -> Cooperative | None:
-    """The best active non-weak cooperative of the same product, same commune first."""
+def _merge_target(model: CoopModel, coop: Cooperative, rng: np.random.Generator
+                  ) -> Cooperative | None:
+    """The best active non-weak cooperative of the same product, same commune first.
+
+    Then the same district; at reduced scale, if the district's simulated communes have
+    none, the ones it does not simulate may have (:func:`_unsimulated_target`).
+    """
     same = [c for c in _active(model) if c is not coop and c.product == coop.product
             and c.coop_class is not None and c.coop_class > CoopClass.WEAK]
     local = [c for c in same if c.commune == coop.commune] or \
         [c for c in same if c.district == coop.district]
+    if not local and same:
+        local = _unsimulated_target(model, coop, same, rng)
     return max(local, key=lambda c: (c.last_score.total if c.last_score else 0, -c.idx),
                default=None)
+
+
+def _unsimulated_target(model: CoopModel, coop: Cooperative, same: list[Cooperative],
+                        rng: np.random.Generator) -> list[Cooperative]:
+    """A stand-in for a target in the district's communes that are not simulated.
+
+    At full scale a district's every commune is searched; at scale ``s`` only a share
+    of them is, so the review would dissolve where the full province merges. The
+    unsimulated communes hold ``lam`` = (targets of the product per simulated commune,
+    province-wide) x (the district's unsimulated communes) targets on average; with
+    chance ``1 - exp(-lam)`` (Poisson) one exists, and the cooperative merges into the
+    province's best simulated target, which stands for it. At full scale ``lam`` is 0
+    and no draw is made, so full-scale runs are unchanged.
+    """
+    district = model.province.districts[coop.district]
+    unsimulated = district.communes * (1.0 - model.district_share[coop.district])
+    if unsimulated < 0.5:
+        return []
+    lam = len(same) / len(model.commune_district) * unsimulated
+    return same if rng.random() < 1.0 - np.exp(-lam) else []
 
 
 @dataclass
