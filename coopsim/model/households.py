@@ -242,22 +242,31 @@ def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarr
     """
     n_coops = len(coops.open)
     # uniform noise with unit variance (normal draws cost 7x more at this size)
-    noise = (rng.random((2, len(hh)), dtype=np.float32) - 0.5) * np.float32(np.sqrt(12.0))
-    out = hh.base_output[month] * np.maximum(1.0 + params.output_noise * noise[0], 0.0)
+    # (in place: the same float32 operations as the formulas, without temporaries)
+    noise = rng.random((2, len(hh)), dtype=np.float32)
+    noise -= 0.5
+    noise *= np.float32(np.sqrt(12.0))
+    factor, spread = noise[0], noise[1]
+    factor *= params.output_noise
+    factor += 1.0
+    out = hh.base_output[month] * np.maximum(factor, 0.0, out=factor)
     if yield_factor is not None:
-        out *= yield_factor.astype(np.float32)[hh.product]
-    offer = spot.astype(np.float32)[hh.product] * (1.0 + params.offer_dispersion * noise[1])
+        out *= yield_factor.astype(np.float32).take(hh.product)
+    spread *= params.offer_dispersion
+    spread += 1.0
+    offer = spot.astype(np.float32).take(hh.product)
+    offer *= spread
     net = out * (offer - hh.cost_share)
     rows = np.flatnonzero(hh.coop >= 0)
-    rows = rows[coops.open[hh.coop[rows]]]
+    rows = rows[coops.open.take(hh.coop[rows])]
     c = hh.coop[rows]
-    price = coops.price[c]
+    price = coops.price.take(c)
     out_m, offer_m = out[rows], offer[rows]
     offered_qty = np.where(offer_m <= price * (1.0 + hh.loyalty[rows]), out_m, 0.0)
     offered = np.bincount(c, offered_qty * price, n_coops)
-    qty = offered_qty * np.minimum(1.0, coops.capacity / np.maximum(offered, 1e-12))[c]
+    qty = offered_qty * np.minimum(1.0, coops.capacity / np.maximum(offered, 1e-12)).take(c)
     mfee = params.membership_fee / 12.0
-    saving = out_m * coops.saving[c]
+    saving = out_m * coops.saving.take(c)
     benefit = qty * (price - offer_m) + saving - mfee
     net[rows] += benefit
     paid = np.bincount(c, qty * price, n_coops)
@@ -329,13 +338,19 @@ def _update_attitudes(hh: HouseholdStore, members: np.ndarray, peer: np.ndarray,
     Members' trust moves towards their own satisfaction, non-members' towards the
     mean satisfaction of members in their cell (unchanged where there are none).
     """
-    hh.awareness += params.awareness_diffusion * peer[hh.cell] * (1.0 - hh.awareness)
+    # per cell first, then one gather per household array; a cell without members
+    # (trust nan) gets rate 0, so its households' trust is unchanged (t + -0.0 == t)
+    has = ~np.isnan(cell_trust)
+    gain = params.awareness_diffusion * peer
+    rate = np.where(has, np.float32(params.trust_rate), np.float32(0.0))
+    cell = hh.cell
+    hh.awareness += gain.take(cell) * (1.0 - hh.awareness)
     hh.awareness[members] = 1.0
-    target = cell_trust[hh.cell]
+    target = np.where(has, cell_trust, np.float32(0.0)).take(cell)
     target[members] = 0.5 + 0.5 * hh.satisfaction[members]
-    step = target - hh.trust
-    step[np.isnan(step)] = 0.0  # cells without members (a mean, never infinite)
-    hh.trust += params.trust_rate * step
+    target -= hh.trust
+    target *= rate.take(cell)
+    hh.trust += target
 
 
 def _joiners(hh: HouseholdStore, coops: CoopArrays, peer: np.ndarray,
@@ -348,7 +363,7 @@ def _joiners(hh: HouseholdStore, coops: CoopArrays, peer: np.ndarray,
     the yearly opportunity cost of the capital contribution at ``interest_rate``, all
     as shares of its yearly output) against ``join_threshold``.
     """
-    best = coops.best_in_cell[hh.cell]
+    best = coops.best_in_cell.take(hh.cell)
     cand = np.flatnonzero((hh.coop < 0) & (best >= 0) & (hh.cash >= params.capital_contribution))
     u = rng.random(len(cand), dtype=np.float32)
     review = params.review_rate * hh.awareness[cand]
