@@ -35,7 +35,7 @@ def one(point: tuple[str, int]) -> dict:
 if __name__ == "__main__":
     points = [(sc, s) for s in range(1, 17) for sc in SCENARIOS]
     with ProcessPoolExecutor(2) as pool:
-        df = pd.DataFrame(list(pool.map(one, points)))
+        df = pd.DataFrame(list(pool.map(one, points))).fillna(0)  # a status absent: 0
     print(df.groupby("scenario").mean(numeric_only=True).drop(columns="seed").T.round(2))
     wide = df.pivot(index="seed", columns="scenario", values="links_2027")
     d = wide["only_credit_access"] - wide["baseline"]

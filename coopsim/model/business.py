@@ -109,8 +109,10 @@ def enter_businesses(model) -> list[Business]:
 
     At reduced scale a district simulates a share ``s`` of its communes, so its supply
     stands for ``supply / s`` of the whole district and a business enters with chance
-    ``business_entry_rate * s``: the province's entrants per household, and the supply
-    an entrant needs, do not depend on the scale (at full scale ``s`` = 1).
+    ``business_entry_rate * s`` (at full scale ``s`` = 1), so a simulated cell stands
+    for its whole district. The province's total still falls with the scale, since
+    fewer district-product cells have a simulated cooperative (ODD 7.23a: about half
+    the entrants per household at 0.25).
 
     Returns:
         The entrants (already added to ``model.businesses``).

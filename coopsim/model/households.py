@@ -339,7 +339,9 @@ def _update_attitudes(hh: HouseholdStore, members: np.ndarray, peer: np.ndarray,
     mean satisfaction of members in their cell (unchanged where there are none).
     """
     # per cell first, then one gather per household array; a cell without members
-    # (trust nan) gets rate 0, so its households' trust is unchanged (t + -0.0 == t)
+    # (trust nan) gets rate 0, so its households' trust is unchanged (t + -0.0 == t).
+    # As the masked formula it replaces only while trust and satisfaction are finite
+    # (satisfaction is a clipped average, trust a mix of finite values)
     has = ~np.isnan(cell_trust)
     gain = params.awareness_diffusion * peer
     rate = np.where(has, np.float32(params.trust_rate), np.float32(0.0))
