@@ -215,3 +215,70 @@ def test_no_cooperative_searches_with_unlimited_outlets():
     for _ in range(6):
         model.step()
     assert model.world.flows["buyer_search"] == 0
+
+
+# ---- entry with the growth of demand (off until recalibrated) --------------------------------
+def _growth_model(**params):
+    model = CoopModel(seed=4, scale=0.25, **params)
+    for _ in range(11):
+        model.step()
+    return model
+
+
+def _expected_entrants(model, share, growth):
+    from coopsim.model.business import ENTRANT_MEAN_FACTOR, _first_groups, _uncontracted_supply
+
+    supply = _uncontracted_supply(model)
+    return sum(share * growth * sum(b.demand for b in model.businesses
+                                    if b.open and b.product == prod)
+               / (g.demand_median * ENTRANT_MEAN_FACTOR)
+               for prod, g in _first_groups(model).items()
+               if any(v > 0 for (_, q), v in supply.items() if q == prod))
+
+
+def test_businesses_enter_to_serve_the_growth_of_demand_where_supply_is_left():
+    from coopsim.model.business import _uncontracted_supply, enter_on_growth
+
+    model = _growth_model(growth_entry_share=0.5, demand_growth=0.3)
+    supplied = {k for k, v in _uncontracted_supply(model).items() if v > 0}
+    total, counts, expected = model.total_money(), [], []
+    for _ in range(30):
+        expected.append(_expected_entrants(model, 0.5, 0.3))  # entrants add demand
+        batch = enter_on_growth(model)
+        counts.append(len(batch))
+        assert all((b.district, b.product) in supplied for b in batch)
+    assert model.total_money() == pytest.approx(total)  # start-up capital from the world
+    assert expected[0] > 1.0
+    # Poisson counts: the total is within 4 standard deviations of its expectation
+    assert abs(sum(counts) - sum(expected)) < 4.0 * np.sqrt(sum(expected))
+
+
+def test_with_growth_entry_incumbents_grow_by_the_rest():
+    on = CoopModel(seed=4, scale=0.25, growth_entry_share=0.25, demand_growth=0.2)
+    off = CoopModel(seed=4, scale=0.25, demand_growth=0.2)
+    start = len(off.businesses)
+    assert len(on.businesses) == start
+    for model in (on, off):
+        for _ in range(13):  # January of the second year grows the demand once
+            model.step()
+    for a, b in zip(on.businesses[:start], off.businesses[:start], strict=True):
+        assert a.demand == pytest.approx(b.demand / 1.2 * (1.0 + 0.2 * 0.75))
+
+
+def test_no_growth_entry_when_off_and_no_draw_is_made():
+    from coopsim.model.business import enter_on_growth
+
+    model = _growth_model()
+    state = model.rng.bit_generator.state
+    assert enter_on_growth(model) == [] and model.rng.bit_generator.state == state
+    assert enter_on_growth(_growth_model(growth_entry_share=1.0, demand_growth=0.0)) == []
+
+
+def test_money_is_conserved_with_growth_entry_on():
+    model = CoopModel(seed=8, scale=0.25, growth_entry_share=1.0, demand_growth=0.3,
+                      business_entry_rate=0.0)
+    total = model.total_money()
+    for _ in range(25):
+        model.step()
+        assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
+    assert model.businesses_entered > 0

@@ -10,8 +10,12 @@ closes.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
-__all__ = ["BUSINESS_KINDS", "Business", "enter_businesses"]
+__all__ = ["BUSINESS_KINDS", "Business", "enter_businesses", "enter_on_growth"]
+
+#: mean of an entrant's lognormal(0, 0.5) demand factor
+ENTRANT_MEAN_FACTOR = float(np.exp(0.5**2 / 2))
 
 #: Kinds of business and how they contract (assumed): price rule, duration in months,
 #: the quality they require (0..1) and how much an OCOP star or a brand weighs for them.
@@ -120,6 +124,28 @@ def enter_businesses(model) -> list[Business]:
     p = model.params
     if p.business_entry_rate <= 0:
         return []
+    supply = _uncontracted_supply(model)
+    first = _first_groups(model)
+    entrants: list[Business] = []
+    for (district, product), left in sorted(supply.items()):
+        group, share = first.get(product), float(model.district_share[district])
+        if group is None or left / share <= p.entry_supply \
+                or model.rng.random() >= p.business_entry_rate * share:
+            continue
+        entrants.append(_enter(model, group, district, product))
+    return entrants
+
+
+def _first_groups(model) -> dict:
+    """Per product index: the first business group of the province file for it."""
+    names, first = model.province.product_names, {}
+    for group in model.province.businesses:
+        first.setdefault(names.index(group.product), group)
+    return first
+
+
+def _uncontracted_supply(model) -> dict[tuple[int, int], float]:
+    """Per (district, product): active cooperatives' recent purchases less contracts."""
     contracted, _ = model.value_chain.contracted_volume(len(model.coops),
                                                        len(model.businesses))
     supply: dict[tuple[int, int], float] = {}
@@ -127,18 +153,50 @@ def enter_businesses(model) -> list[Business]:
         if c.status == "active":
             key = (c.district, c.product)
             supply[key] = supply.get(key, 0.0) + c.recent_bought - contracted[c.idx]
-    names, first = model.province.product_names, {}
-    for group in model.province.businesses:
-        first.setdefault(names.index(group.product), group)
-    entrants = []
-    for (district, product), left in sorted(supply.items()):
-        group, share = first.get(product), float(model.district_share[district])
-        if group is None or left / share <= p.entry_supply \
-                or model.rng.random() >= p.business_entry_rate * share:
+    return supply
+
+
+def enter_on_growth(model) -> list[Business]:
+    """Each year end, businesses enter to serve the growth of final demand (ODD 7.23a).
+
+    For every product the province file has businesses for, the final demand its open
+    businesses serve grows by ``demand_growth`` a year; a share ``growth_entry_share`` of
+    that growth is taken by entrants instead (incumbents grow by the rest, in
+    ``CoopModel._new_year_conditions``): their expected number is that demand over an
+    entrant's mean demand (the first group's median times ``exp(0.125)``, the mean of
+    the lognormal factor), drawn as a Poisson count; none when demand does not grow.
+    Each enters a district where cooperatives of the product have uncontracted supply, chosen with
+    chance proportional to it (none where there is none), with the group's median demand
+    times a lognormal factor (sd 0.5) and three months of it as start-up capital. The
+    count follows the simulated businesses' demand, so it scales with the province.
+
+    Returns:
+        The entrants (already added to ``model.businesses``).
+    """
+    p = model.params
+    if p.growth_entry_share <= 0 or p.demand_growth <= 0:
+        return []
+    supply = _uncontracted_supply(model)
+    entrants: list[Business] = []
+    for product, group in sorted(_first_groups(model).items()):
+        demand = sum(b.demand for b in model.businesses if b.open and b.product == product)
+        expected = (p.growth_entry_share * p.demand_growth * demand
+                    / (group.demand_median * ENTRANT_MEAN_FACTOR))
+        cells = sorted((d, left) for (d, prod), left in supply.items()
+                       if prod == product and left > 0)
+        if expected <= 0 or not cells:
             continue
-        demand = group.demand_median * float(model.rng.lognormal(0.0, 0.5))
-        bus = Business(model, len(model.businesses), group.kind, district, product, demand, 0.0)
-        bus.start_up(3.0 * demand)
-        model.businesses.append(bus)
-        entrants.append(bus)
+        weight = np.array([left for _, left in cells])
+        for _ in range(int(model.rng.poisson(expected))):
+            district = cells[int(model.rng.choice(len(cells), p=weight / weight.sum()))][0]
+            entrants.append(_enter(model, group, district, product))
     return entrants
+
+
+def _enter(model, group, district: int, product: int) -> Business:
+    """A new business of ``group`` with start-up capital from the outside world."""
+    demand = group.demand_median * float(model.rng.lognormal(0.0, 0.5))
+    bus = Business(model, len(model.businesses), group.kind, district, product, demand, 0.0)
+    bus.start_up(3.0 * demand)
+    model.businesses.append(bus)
+    return bus

@@ -25,7 +25,7 @@ from mesa.datacollection import DataCollector
 from coopsim.model import brands, membership, ocop, outcomes
 from coopsim.model.accounts import World
 from coopsim.model.board import Board
-from coopsim.model.business import Business, enter_businesses
+from coopsim.model.business import Business, enter_businesses, enter_on_growth
 from coopsim.model.cooperative import (
     ACTIVE,
     DISSOLVED,
@@ -274,9 +274,10 @@ class CoopModel(mesa.Model):
         self.yield_factor = np.exp(p.yield_shock * self.stream("external").standard_normal(
             self._n_products) - 0.5 * p.yield_shock**2)
         if self.steps > 1:
+            kept = p.demand_growth * (1.0 - p.growth_entry_share)  # the rest: entrants'
             for bus in self.businesses:
-                bus.demand *= 1.0 + p.demand_growth
-                bus.min_volume *= 1.0 + p.demand_growth
+                bus.demand *= 1.0 + kept
+                bus.min_volume *= 1.0 + kept
 
     def _move_prices(self) -> None:
         """Spot prices follow a mean-reverting log random walk around 1."""
@@ -361,7 +362,7 @@ class CoopModel(mesa.Model):
         brands.brand_year(self)
         ocop.ocop_year(self)
         self._found_coops()
-        entered = len(enter_businesses(self))
+        entered = len(enter_businesses(self)) + len(enter_on_growth(self))
         self.businesses_entered += entered
         self._update_metrics(side_selling=side_selling)
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,

@@ -380,6 +380,13 @@ class Params(ScoringWeights):
                                         "where cooperatives' uncontracted supply is "
                                         "available (0: no entry, the model before issue 13)",
                                     source=A)
+    growth_entry_share: float = _p(0.0, 0.0, 1.0, unit="fraction", group="value_chain",
+                                   doc="share of the yearly growth of a product's demand "
+                                       "(demand_growth times its open businesses' demand) "
+                                       "that new businesses take instead of the incumbents, "
+                                       "whose demand grows by the rest "
+                                       "(0: entry follows uncontracted supply only)",
+                                   source=A + "; off until the next calibration (ODD 7.23a)")
     entry_supply: float = _p(50.0, 0.0, 1e6, unit="m VND/month", group="value_chain",
                              doc="cooperatives' uncontracted monthly purchases (at spot 1) "
                                  "in a district and product that attract an entrant",
