@@ -15,6 +15,7 @@ import shutil
 import signal
 import sqlite3
 import threading
+import time
 
 import pandas as pd
 import pytest
@@ -27,6 +28,7 @@ from coopsim.experiment.engine import run_experiment
 from coopsim.experiment.executors import DaskExecutor, ProcessExecutor, SerialExecutor
 from coopsim.experiment.store import Store, StoreError, StoreWriteError
 from coopsim.policy.scenarios import load_scenario, save_scenario
+from coopsim.world.params import ParameterError
 
 TINY = {"scale": 0.02}
 FAST = ["--scale", "0.02", "--years", "1", "--quiet", "--executor", "serial"]
@@ -321,11 +323,42 @@ def test_a_dask_worker_lost_with_its_run_is_a_failed_run(tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                          dashboard_address=":0") as cl, \
             run_experiment(tiny_design(reps=4), tmp_path / "x.sqlite",
-                           DaskExecutor(cl.scheduler_address), retries=2,
+                           DaskExecutor(cl.scheduler_address, stall_timeout=90), retries=2,
                            worker=dies_on_run_2) as store:
         runs = store.runs_frame().set_index("run_id")
     assert runs.loc[2, "status"] == "failed" and "KilledWorker" in runs.loc[2, "error"]
     assert runs.loc[2, "attempts"] == 3 and (runs.drop(index=2).status == "done").all()
+
+
+def hangs_on_run_2(spec):
+    """A run that never ends on its own (as a task a cluster lost would)."""
+    if spec.run_id == 2:
+        time.sleep(600)
+    return fake_outcome(spec)
+
+
+def test_a_dask_run_that_never_finishes_is_given_up_and_reported(tmp_path):
+    """Seen in full test runs: a cluster whose workers died can leave a task that never
+    finishes; the executor gives the runs in flight up after its stall timeout, the
+    engine reports them failed (here after its retry), and the others are stored."""
+    from distributed import LocalCluster
+
+    t0 = time.monotonic()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=":0") as cl, \
+            run_experiment(tiny_design(reps=3), tmp_path / "x.sqlite",
+                           DaskExecutor(cl.scheduler_address, stall_timeout=10), retries=1,
+                           worker=hangs_on_run_2) as store:
+        runs = store.runs_frame().set_index("run_id")
+    assert time.monotonic() - t0 < 300  # the hung run sleeps 600 s: it was not waited for
+    assert runs.loc[2, "status"] == "failed" and runs.loc[2, "attempts"] == 2
+    assert "no run finished on the Dask cluster for 10 s" in runs.loc[2, "error"]
+    assert (runs.drop(index=2).status == "done").all()
+
+
+def test_the_stall_timeout_is_checked():
+    with pytest.raises(ParameterError, match="stall_timeout"):
+        DaskExecutor(stall_timeout=0)
 
 
 # ---- 6: one writer per store -------------------------------------------------------------

@@ -28,8 +28,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import re
+import time
 import traceback
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -50,6 +52,8 @@ MAX_WORKERS = 256
 DASK_IN_FLIGHT = 64
 #: seconds to wait for a Dask scheduler to answer
 CONNECT_TIMEOUT = 10
+#: seconds without any run finishing after which the runs on a Dask cluster are given up
+DASK_STALL_TIMEOUT = 3600.0
 _ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$|^[\w.\-]+:\d{1,5}$")
 
 
@@ -199,14 +203,22 @@ class DaskExecutor:
         address: scheduler address (``tcp://host:port``); ``None`` starts a local
             cluster of ``workers`` single-threaded worker processes on loopback.
         workers: workers of the local cluster.
+        stall_timeout: seconds without any run finishing after which the runs in
+            flight are given up and reported failed (a cluster that lost a task after
+            its worker died would otherwise be waited on for ever); the engine's
+            retries submit them again.
     """
 
-    def __init__(self, address: str | None = None, workers: int = 2):
+    def __init__(self, address: str | None = None, workers: int = 2,
+                 stall_timeout: float = DASK_STALL_TIMEOUT):
         if address is not None and (not isinstance(address, str) or not _ADDRESS.match(address)):
             raise ParameterError(f"--scheduler must be a Dask scheduler address such as "
                                  f"tcp://127.0.0.1:8786, got {address!r}")
         _check_workers(workers)
-        self.address, self.workers = address, workers
+        if number_problem(stall_timeout, lo=0.1, hi=1e7):
+            raise ParameterError(f"stall_timeout {number_problem(stall_timeout, lo=0.1, hi=1e7)}"
+                                 f", got {stall_timeout!r}")
+        self.address, self.workers, self.stall_timeout = address, workers, stall_timeout
         self._client = self._cluster = None
 
     def __enter__(self) -> DaskExecutor:
@@ -257,16 +269,57 @@ class DaskExecutor:
         # client's, which may belong to another experiment (or be closed) and never fire
         pending = as_completed([submit() for _ in range(min(room, len(todo)))],
                                loop=self._client.loop)
-        for fut in pending:
-            spec = futures.pop(fut)
+        last = time.monotonic()
+        while futures:
+            batch = pending.next_batch(block=False)
+            if not batch:
+                if time.monotonic() - last > self.stall_timeout:
+                    yield from self._give_up(futures)
+                    pending = as_completed([submit() for _ in range(min(room, len(todo)))],
+                                           loop=self._client.loop)
+                    last = time.monotonic()
+                time.sleep(0.05)
+                continue
+            last = time.monotonic()
+            for fut in batch:
+                spec = futures.pop(fut)
+                try:
+                    outcome = fut.result()
+                except Exception:  # noqa: BLE001 - e.g. KilledWorker: the cluster lost the run
+                    outcome = _failure(traceback.format_exc())
+                fut.release()
+                if todo:
+                    pending.add(submit())
+                yield spec, outcome
+
+    def _give_up(self, futures: dict[Any, RunSpec]) -> Iterator[tuple[RunSpec, Outcome]]:
+        """After a stall: report the runs in flight failed, cancel them, free their workers.
+
+        A run that finished meanwhile is yielded with its result. Cancelling does not stop
+        a task that is running, so the workers holding given-up runs are restarted (on a
+        cluster without nannies this may fail; the message says so).
+        """
+        keys = {fut.key for fut in futures}
+        try:
+            busy = [w for w, held in self._client.processing().items() if keys & set(held)]
+        except Exception:  # noqa: BLE001 - a scheduler that does not answer: restart nothing
+            busy = []
+        for fut, spec in list(futures.items()):
+            del futures[fut]
+            if fut.status == "finished":
+                yield spec, fut.result()
+                continue
+            fut.cancel()
+            yield spec, _failure(f"no run finished on the Dask cluster for "
+                                 f"{self.stall_timeout:g} s; this run was given up (and is "
+                                 "run again if retries are left)")
+        if busy:
             try:
-                outcome = fut.result()
-            except Exception:  # noqa: BLE001 - e.g. KilledWorker: the cluster lost the run
-                outcome = _failure(traceback.format_exc())
-            fut.release()
-            if todo:
-                pending.add(submit())
-            yield spec, outcome
+                self._client.restart_workers(busy, timeout=120)
+            except Exception as exc:  # noqa: BLE001 - e.g. workers without a nanny
+                warnings.warn(f"could not restart the Dask workers holding given-up runs "
+                              f"({type(exc).__name__}: {exc}); they stay busy",
+                              RuntimeWarning, stacklevel=2)
 
 
 class KeepOpen:
