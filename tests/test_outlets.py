@@ -226,12 +226,12 @@ def _growth_model(**params):
 
 
 def _expected_entrants(model, share, growth):
-    from coopsim.model.business import ENTRANT_MEAN_FACTOR, _first_groups, _uncontracted_supply
+    from coopsim.model.business import _first_groups, _uncontracted_supply
 
     supply = _uncontracted_supply(model)
     return sum(share * growth * sum(b.demand for b in model.businesses
                                     if b.open and b.product == prod)
-               / (g.demand_median * ENTRANT_MEAN_FACTOR)
+               / (g.demand_median * np.exp(0.125))  # the mean of lognormal(0, 0.5)
                for prod, g in _first_groups(model).items()
                if any(v > 0 for (_, q), v in supply.items() if q == prod))
 
@@ -263,6 +263,27 @@ def test_with_growth_entry_incumbents_grow_by_the_rest():
             model.step()
     for a, b in zip(on.businesses[:start], off.businesses[:start], strict=True):
         assert a.demand == pytest.approx(b.demand / 1.2 * (1.0 + 0.2 * 0.75))
+
+
+def test_entrants_take_no_share_of_a_decline_and_no_growth_is_lost_without_supply():
+    from coopsim.model.business import enter_on_growth
+
+    on = CoopModel(seed=4, scale=0.25, growth_entry_share=0.5, demand_growth=-0.2)
+    off = CoopModel(seed=4, scale=0.25, demand_growth=-0.2)
+    for model in (on, off):
+        for _ in range(13):
+            model.step()
+    start = len(CoopModel(seed=4, scale=0.25).businesses)
+    for a, b in zip(on.businesses[:start], off.businesses[:start], strict=True):
+        assert a.demand == pytest.approx(b.demand)  # incumbents shrink by the full decline
+    model = _growth_model(growth_entry_share=0.5, demand_growth=0.2)
+    for coop in model.coops:
+        coop.recent_bought = 0.0  # no supply anywhere: no entrant can be placed
+    before = {b.idx: b.demand for b in model.businesses if b.open}
+    assert enter_on_growth(model) == []
+    for b in model.businesses:
+        if b.idx in before:
+            assert b.demand == pytest.approx(before[b.idx] * 1.2 / 1.1)
 
 
 def test_no_growth_entry_when_off_and_no_draw_is_made():

@@ -283,8 +283,8 @@ class DaskExecutor:
             last = time.monotonic()
             for fut in batch:
                 spec = futures.pop(fut)
-                try:
-                    outcome = fut.result()
+                try:  # bounded: fetching a result from a dying worker can wait for ever
+                    outcome = fut.result(timeout=self.stall_timeout)
                 except Exception:  # noqa: BLE001 - e.g. KilledWorker: the cluster lost the run
                     outcome = _failure(traceback.format_exc())
                 fut.release()
@@ -299,15 +299,19 @@ class DaskExecutor:
         a task that is running, so the workers holding given-up runs are restarted (on a
         cluster without nannies this may fail; the message says so).
         """
-        keys = {fut.key for fut in futures}
-        try:
-            busy = [w for w, held in self._client.processing().items() if keys & set(held)]
-        except Exception:  # noqa: BLE001 - a scheduler that does not answer: restart nothing
+        client, keys = self._client, {fut.key for fut in futures}
+        try:  # a scheduler that does not answer within 30 s: restart nothing
+            held = client.sync(client.scheduler.processing, workers=None, callback_timeout=30)
+            busy = [w for w, tasks in held.items() if keys & set(tasks)]
+        except Exception:  # noqa: BLE001
             busy = []
         for fut, spec in list(futures.items()):
             del futures[fut]
-            if fut.status == "finished":
-                yield spec, fut.result()
+            if fut.status in ("finished", "error"):
+                try:
+                    yield spec, fut.result(timeout=30)
+                except Exception:  # noqa: BLE001 - its own error, or a result not fetched
+                    yield spec, _failure(traceback.format_exc())
                 continue
             fut.cancel()
             yield spec, _failure(f"no run finished on the Dask cluster for "
@@ -315,7 +319,8 @@ class DaskExecutor:
                                  "run again if retries are left)")
         if busy:
             try:
-                self._client.restart_workers(busy, timeout=120)
+                client.sync(client._restart_workers, workers=busy, timeout=60,
+                            raise_for_error=True, callback_timeout=90)
             except Exception as exc:  # noqa: BLE001 - e.g. workers without a nanny
                 warnings.warn(f"could not restart the Dask workers holding given-up runs "
                               f"({type(exc).__name__}: {exc}); they stay busy",

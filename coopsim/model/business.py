@@ -165,10 +165,11 @@ def enter_on_growth(model) -> list[Business]:
     ``CoopModel._new_year_conditions``): their expected number is that demand over an
     entrant's mean demand (the first group's median times ``exp(0.125)``, the mean of
     the lognormal factor), drawn as a Poisson count; none when demand does not grow.
-    Each enters a district where cooperatives of the product have uncontracted supply, chosen with
-    chance proportional to it (none where there is none), with the group's median demand
-    times a lognormal factor (sd 0.5) and three months of it as start-up capital. The
-    count follows the simulated businesses' demand, so it scales with the province.
+    Each enters a district where cooperatives of the product have uncontracted supply,
+    chosen with chance proportional to it (where there is none, the incumbents get that
+    growth), with the group's median demand times a lognormal factor (sd 0.5) and three
+    months of it as start-up capital. The count follows the simulated businesses'
+    demand, so it scales with the province.
 
     Returns:
         The entrants (already added to ``model.businesses``).
@@ -184,13 +185,26 @@ def enter_on_growth(model) -> list[Business]:
                     / (group.demand_median * ENTRANT_MEAN_FACTOR))
         cells = sorted((d, left) for (d, prod), left in supply.items()
                        if prod == product and left > 0)
-        if expected <= 0 or not cells:
+        if expected <= 0:
+            continue
+        if not cells:  # no entrant can be placed: the incumbents take the whole growth
+            _grow_incumbents(model, product)
             continue
         weight = np.array([left for _, left in cells])
         for _ in range(int(model.rng.poisson(expected))):
             district = cells[int(model.rng.choice(len(cells), p=weight / weight.sum()))][0]
             entrants.append(_enter(model, group, district, product))
     return entrants
+
+
+def _grow_incumbents(model, product: int) -> None:
+    """Give a product's open businesses the share of growth no entrant took."""
+    p = model.params
+    factor = (1.0 + p.demand_growth) / (1.0 + p.demand_growth * (1.0 - p.growth_entry_share))
+    for b in model.businesses:
+        if b.open and b.product == product:
+            b.demand *= factor
+            b.min_volume *= factor
 
 
 def _enter(model, group, district: int, product: int) -> Business:

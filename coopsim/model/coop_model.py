@@ -274,7 +274,9 @@ class CoopModel(mesa.Model):
         self.yield_factor = np.exp(p.yield_shock * self.stream("external").standard_normal(
             self._n_products) - 0.5 * p.yield_shock**2)
         if self.steps > 1:
-            kept = p.demand_growth * (1.0 - p.growth_entry_share)  # the rest: entrants'
+            # entrants take their share of growth (business.enter_on_growth), not of decline
+            g = p.demand_growth
+            kept = g * (1.0 - p.growth_entry_share) if g > 0 else g
             for bus in self.businesses:
                 bus.demand *= 1.0 + kept
                 bus.min_volume *= 1.0 + kept
