@@ -39,6 +39,14 @@ def tiny_design(scenarios=("baseline", "only_manager_training"), reps=3, seed=5)
                                overrides=TINY)
 
 
+def _local_cluster():
+    """Two single-threaded worker processes on loopback, no dashboard port clash."""
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address=":0")
+
+
 def fake_outcome(spec):
     """A cheap stand-in for a run: its figures are its seed, so mix-ups show."""
     return {"yearly": [{"year": 2018, "weak_share": spec.seed % 1000 / 1000}],
@@ -68,14 +76,11 @@ class StopAfter:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A local Dask cluster whose workers started in a directory of their own."""
-    from distributed import LocalCluster
-
     elsewhere = tmp_path_factory.mktemp("workers_start_here")
     here = os.getcwd()
     os.chdir(elsewhere)
     try:
-        cl = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          host="127.0.0.1", dashboard_address=":0")
+        cl = _local_cluster()
     finally:
         os.chdir(here)
     yield cl
@@ -318,10 +323,7 @@ def test_a_dask_worker_lost_with_its_run_is_a_failed_run(tmp_path):
     """Dask retries a task whose worker died on other workers (3 times by default),
     then gives up with KilledWorker: the run is failed, the experiment goes on. Tasks
     queued on a dying worker may be lost with it; the engine's retries run them again."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=":0") as cl, \
+    with _local_cluster() as cl, \
             run_experiment(tiny_design(reps=4), tmp_path / "x.sqlite",
                            DaskExecutor(cl.scheduler_address, stall_timeout=90), retries=2,
                            worker=dies_on_run_2) as store:
@@ -341,11 +343,8 @@ def test_a_dask_run_that_never_finishes_is_given_up_and_reported(tmp_path):
     """Seen in full test runs: a cluster whose workers died can leave a task that never
     finishes; the executor gives the runs in flight up after its stall timeout, the
     engine reports them failed (here after its retry), and the others are stored."""
-    from distributed import LocalCluster
-
     t0 = time.monotonic()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0") as cl, \
+    with _local_cluster() as cl, \
             run_experiment(tiny_design(reps=3), tmp_path / "x.sqlite",
                            DaskExecutor(cl.scheduler_address, stall_timeout=10), retries=1,
                            worker=hangs_on_run_2) as store:

@@ -8,7 +8,7 @@ the slow test ``tests/test_scale_consistency.py`` checks the outcome, these the 
 import numpy as np
 import pytest
 
-from coopsim.model.business import enter_businesses
+from coopsim.model.business import _first_groups, _uncontracted_supply, enter_businesses
 from coopsim.model.coop_model import CoopModel
 from coopsim.model.cooperative import ACTIVE
 from coopsim.model.scoring import CoopClass
@@ -57,17 +57,9 @@ def test_at_reduced_scale_the_unsimulated_communes_may_hold_the_target():
 
 
 def _eligible_cells(model: CoopModel) -> dict[tuple[int, int], float]:
-    contracted, _ = model.value_chain.contracted_volume(len(model.coops),
-                                                       len(model.businesses))
-    names, products = model.province.product_names, set()
-    for group in model.province.businesses:
-        products.add(names.index(group.product))
-    left: dict[tuple[int, int], float] = {}
-    for c in model.coops:
-        if c.status == ACTIVE and c.product in products:
-            key = (c.district, c.product)
-            left[key] = left.get(key, 0.0) + c.recent_bought - contracted[c.idx]
-    return left
+    """Uncontracted supply of the cells of products the province has businesses for."""
+    products = _first_groups(model)
+    return {k: v for k, v in _uncontracted_supply(model).items() if k[1] in products}
 
 
 def test_business_entry_chance_scales_with_the_districts_simulated_share():

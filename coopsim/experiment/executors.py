@@ -215,9 +215,9 @@ class DaskExecutor:
             raise ParameterError(f"--scheduler must be a Dask scheduler address such as "
                                  f"tcp://127.0.0.1:8786, got {address!r}")
         _check_workers(workers)
-        if number_problem(stall_timeout, lo=0.1, hi=1e7):
-            raise ParameterError(f"stall_timeout {number_problem(stall_timeout, lo=0.1, hi=1e7)}"
-                                 f", got {stall_timeout!r}")
+        problem = number_problem(stall_timeout, lo=0.1, hi=1e7)
+        if problem:
+            raise ParameterError(f"stall_timeout {problem}, got {stall_timeout!r}")
         self.address, self.workers, self.stall_timeout = address, workers, stall_timeout
         self._client = self._cluster = None
 
@@ -265,19 +265,19 @@ class DaskExecutor:
             futures[fut] = spec
             return fut
 
-        # this client's loop: as_completed would otherwise take the process's default
-        # client's, which may belong to another experiment (or be closed) and never fire
-        pending = as_completed([submit() for _ in range(min(room, len(todo)))],
-                               loop=self._client.loop)
-        last = time.monotonic()
+        def start() -> Any:
+            # this client's loop: as_completed would otherwise take the process's default
+            # client's, which may belong to another experiment (or be closed) and never fire
+            return as_completed([submit() for _ in range(min(room, len(todo)))],
+                                loop=self._client.loop)
+
+        pending, last = start(), time.monotonic()
         while futures:
             batch = pending.next_batch(block=False)
             if not batch:
                 if time.monotonic() - last > self.stall_timeout:
                     yield from self._give_up(futures)
-                    pending = as_completed([submit() for _ in range(min(room, len(todo)))],
-                                           loop=self._client.loop)
-                    last = time.monotonic()
+                    pending, last = start(), time.monotonic()
                 time.sleep(0.05)
                 continue
             last = time.monotonic()

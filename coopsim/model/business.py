@@ -12,7 +12,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-__all__ = ["BUSINESS_KINDS", "Business", "enter_businesses", "enter_on_growth"]
+__all__ = ["BUSINESS_KINDS", "Business", "enter_businesses", "enter_on_growth",
+           "incumbent_growth"]
 
 #: mean of an entrant's lognormal(0, 0.5) demand factor
 ENTRANT_MEAN_FACTOR = float(np.exp(0.5**2 / 2))
@@ -156,6 +157,16 @@ def _uncontracted_supply(model) -> dict[tuple[int, int], float]:
     return supply
 
 
+def incumbent_growth(params) -> float:
+    """The yearly growth of an incumbent business's demand.
+
+    ``demand_growth``, less the share ``growth_entry_share`` that entrants take
+    (:func:`enter_on_growth`); entrants take no share of a decline.
+    """
+    g = params.demand_growth
+    return g * (1.0 - params.growth_entry_share) if g > 0 else g
+
+
 def enter_on_growth(model) -> list[Business]:
     """Each year end, businesses enter to serve the growth of final demand (ODD 7.23a).
 
@@ -183,10 +194,10 @@ def enter_on_growth(model) -> list[Business]:
         demand = sum(b.demand for b in model.businesses if b.open and b.product == product)
         expected = (p.growth_entry_share * p.demand_growth * demand
                     / (group.demand_median * ENTRANT_MEAN_FACTOR))
-        cells = sorted((d, left) for (d, prod), left in supply.items()
-                       if prod == product and left > 0)
         if expected <= 0:
             continue
+        cells = sorted((d, left) for (d, prod), left in supply.items()
+                       if prod == product and left > 0)
         if not cells:  # no entrant can be placed: the incumbents take the whole growth
             _grow_incumbents(model, product)
             continue
@@ -199,8 +210,7 @@ def enter_on_growth(model) -> list[Business]:
 
 def _grow_incumbents(model, product: int) -> None:
     """Give a product's open businesses the share of growth no entrant took."""
-    p = model.params
-    factor = (1.0 + p.demand_growth) / (1.0 + p.demand_growth * (1.0 - p.growth_entry_share))
+    factor = (1.0 + model.params.demand_growth) / (1.0 + incumbent_growth(model.params))
     for b in model.businesses:
         if b.open and b.product == product:
             b.demand *= factor

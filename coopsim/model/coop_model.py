@@ -25,7 +25,12 @@ from mesa.datacollection import DataCollector
 from coopsim.model import brands, membership, ocop, outcomes
 from coopsim.model.accounts import World
 from coopsim.model.board import Board
-from coopsim.model.business import Business, enter_businesses, enter_on_growth
+from coopsim.model.business import (
+    Business,
+    enter_businesses,
+    enter_on_growth,
+    incumbent_growth,
+)
 from coopsim.model.cooperative import (
     ACTIVE,
     DISSOLVED,
@@ -274,9 +279,7 @@ class CoopModel(mesa.Model):
         self.yield_factor = np.exp(p.yield_shock * self.stream("external").standard_normal(
             self._n_products) - 0.5 * p.yield_shock**2)
         if self.steps > 1:
-            # entrants take their share of growth (business.enter_on_growth), not of decline
-            g = p.demand_growth
-            kept = g * (1.0 - p.growth_entry_share) if g > 0 else g
+            kept = incumbent_growth(p)
             for bus in self.businesses:
                 bus.demand *= 1.0 + kept
                 bus.min_volume *= 1.0 + kept
