@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coopsim.model.coop_model import CoopModel
-from coopsim.model.cooperative import ACTIVE, CoopMonth
+from coopsim.model.cooperative import ACTIVE, INACTIVE, CoopMonth
 from coopsim.model.outlets import fill_shares
 
 
@@ -255,7 +255,7 @@ def test_businesses_enter_to_serve_the_growth_of_demand_where_supply_is_left():
 
 def test_with_growth_entry_incumbents_grow_by_the_rest():
     on = CoopModel(seed=4, scale=0.25, growth_entry_share=0.25, demand_growth=0.2)
-    off = CoopModel(seed=4, scale=0.25, demand_growth=0.2)
+    off = CoopModel(seed=4, scale=0.25, growth_entry_share=0.0, demand_growth=0.2)
     start = len(off.businesses)
     assert len(on.businesses) == start
     for model in (on, off):
@@ -269,7 +269,7 @@ def test_entrants_take_no_share_of_a_decline_and_no_growth_is_lost_without_suppl
     from coopsim.model.business import enter_on_growth
 
     on = CoopModel(seed=4, scale=0.25, growth_entry_share=0.5, demand_growth=-0.2)
-    off = CoopModel(seed=4, scale=0.25, demand_growth=-0.2)
+    off = CoopModel(seed=4, scale=0.25, growth_entry_share=0.0, demand_growth=-0.2)
     for model in (on, off):
         for _ in range(13):
             model.step()
@@ -289,7 +289,7 @@ def test_entrants_take_no_share_of_a_decline_and_no_growth_is_lost_without_suppl
 def test_no_growth_entry_when_off_and_no_draw_is_made():
     from coopsim.model.business import enter_on_growth
 
-    model = _growth_model()
+    model = _growth_model(growth_entry_share=0.0)
     state = model.rng.bit_generator.state
     assert enter_on_growth(model) == [] and model.rng.bit_generator.state == state
     assert enter_on_growth(_growth_model(growth_entry_share=1.0, demand_growth=0.0)) == []
@@ -303,3 +303,36 @@ def test_money_is_conserved_with_growth_entry_on():
         model.step()
         assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
     assert model.businesses_entered > 0
+
+
+def test_irregular_sellers_get_a_lower_price_at_the_outlets(tight):
+    coop = next(c for c in tight.coops if c.status == ACTIVE)
+    saved = list(coop._season_ring), list(coop._missed_ring)
+    season = list(tight._season[coop.product])
+    p = tight.params
+    try:
+        coop._season_ring, coop._missed_ring = list(season), [0.0] * 12
+        regular = coop.outlet_markup(1e9)  # a large seller: no small-seller discount
+        assert coop.regularity == 1.0
+        assert regular == pytest.approx(coop.markup)
+        peak, low = int(np.argmax(season)), int(np.argmin(season))
+        coop._missed_ring = [season[m] if m == peak else 0.0 for m in range(12)]
+        missed_peak = coop.outlet_markup(1e9)
+        assert coop.regularity == pytest.approx(1.0 - season[peak] / sum(season))
+        assert missed_peak == pytest.approx(
+            regular - p.irregular_seller_discount * season[peak] / sum(season))
+        coop._missed_ring = [season[m] if m == low else 0.0 for m in range(12)]
+        assert missed_peak <= coop.outlet_markup(1e9) <= regular  # an off-season gap costs less
+    finally:
+        coop._season_ring, coop._missed_ring = saved
+
+
+def test_a_cooperative_that_stopped_selling_is_an_irregular_seller(tight):
+    for coop in tight.coops:
+        assert 0.0 <= coop.regularity <= 1.0
+    stopped = [c for c in tight.coops if c.status == INACTIVE
+               or (c.status == ACTIVE and c.idle_months >= 3)]
+    assert stopped, "the tight world should have cooperatives that stopped selling"
+    assert all(c.regularity < 1.0 for c in stopped if sum(c._season_ring) > 0)
+    selling = [c for c in tight.coops if c.status == ACTIVE and c.idle_months == 0]
+    assert max(c.regularity for c in selling) == 1.0

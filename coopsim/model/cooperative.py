@@ -111,6 +111,9 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         self.idle_months = 0
         self.revenue_plan = 1.0
         self._revenue_ring, self._profit_ring = [0.0] * 12, [0.0] * 12
+        # the product's seasonal factor of each of the last 12 months, and that factor
+        # where it sold nothing that month (buyers' record of its regularity)
+        self._season_ring, self._missed_ring = [0.0] * 12, [0.0] * 12
         self.init_brand()
         self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
         self.recent_bought = 0.0
@@ -287,6 +290,7 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         self.costs_y += costs
         slot = m.steps % 12
         self._revenue_ring[slot], self._profit_ring[slot] = revenue, revenue - costs
+        self._record_delivery(slot, sold=self.status == ACTIVE and resale > 0)
         self._repay()
         self.months_y += 1
         self.capital_sum_y += self.cash + self.assets
@@ -306,17 +310,33 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         self.unsold_y += qty * (1.0 - full)
         return qty * spot * ((1 + self.outlet_markup(qty)) * full + floor * (1.0 - full))
 
+    def _record_delivery(self, slot: int, sold: bool) -> None:
+        """Note whether it sold anything in a month its product's harvest expected it."""
+        season = float(self.model._season[self.product, self.model.month - 1])
+        self._season_ring[slot] = season
+        self._missed_ring[slot] = 0.0 if sold else season
+
+    @property
+    def regularity(self) -> float:
+        """Share of the last 12 months' expected sales (by its product's seasonal
+        factors) in months it sold something: 1 for a seller that never missed a harvest
+        month, and 1 before any record (a new seller is not known to be irregular)."""
+        expected = sum(self._season_ring)
+        return 1.0 if expected <= 0 else 1.0 - sum(self._missed_ring) / expected
+
     def outlet_markup(self, qty: float) -> float:
         """Its markup at outlets without a contract for a month's offer of ``qty``.
 
         Buyers pay small sellers less: up to ``small_seller_discount`` less, falling
-        linearly to nothing at ``small_seller_volume`` (value at spot 1) a month.
-        Unbranded sellers already get less (no brand premium in :attr:`markup`).
+        linearly to nothing at ``small_seller_volume`` (value at spot 1) a month. They
+        pay irregular sellers less: ``irregular_seller_discount`` times the share of
+        expected sales it missed (1 - :attr:`regularity`). Unbranded sellers already
+        get less (no brand premium in :attr:`markup`).
         """
         p = self.model.params
-        if p.small_seller_volume <= 0:
-            return self.markup
-        return self.markup - p.small_seller_discount * max(0.0, 1.0 - qty / p.small_seller_volume)
+        small = 0.0 if p.small_seller_volume <= 0 else \
+            p.small_seller_discount * max(0.0, 1.0 - qty / p.small_seller_volume)
+        return self.markup - small - p.irregular_seller_discount * (1.0 - self.regularity)
 
     @property
     def expected_markup(self) -> float:

@@ -353,6 +353,11 @@ class Params(ScoringWeights):
                                       group="value_chain",
                                       doc="the most buyers take off the full price of a "
                                           "small seller (at volume 0)", source=A)
+    irregular_seller_discount: float = _p(
+        0.05, 0.0, 1.0, unit="relative price", group="value_chain",
+        doc="with finite outlets: the most buyers take off the full price of a seller "
+            "that sold nothing in any month of the last year its harvest expected it "
+            "(in proportion to the seasonal share missed)", source=A)
     contract_security: float = _p(0.75, 0.0, 1.0, unit="fraction", group="value_chain",
                                   doc="share of its own resale markup a cooperative gives up "
                                       "for a secure, pre-financed outlet", source=A)
@@ -380,13 +385,14 @@ class Params(ScoringWeights):
                                         "where cooperatives' uncontracted supply is "
                                         "available (0: no entry, the model before issue 13)",
                                     source=A)
-    growth_entry_share: float = _p(0.0, 0.0, 1.0, unit="fraction", group="value_chain",
+    growth_entry_share: float = _p(0.5, 0.0, 1.0, unit="fraction", group="value_chain",
                                    doc="share of the yearly growth of a product's demand "
                                        "(demand_growth times its open businesses' demand) "
                                        "that new businesses take instead of the incumbents, "
                                        "whose demand grows by the rest "
                                        "(0: entry follows uncontracted supply only)",
-                                   source=A + "; off until the next calibration (ODD 7.23a)")
+                                   source=A + " (no figure of entrants' share of growth "
+                                          "was found; half, ODD 7.23a)")
     entry_supply: float = _p(50.0, 0.0, 1e6, unit="m VND/month", group="value_chain",
                              doc="cooperatives' uncontracted monthly purchases (at spot 1) "
                                  "in a district and product that attract an entrant",
