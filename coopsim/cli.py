@@ -26,7 +26,13 @@ from coopsim.model import outcomes
 from coopsim.model.network import write_network
 from coopsim.policy.runner import validate_run_args
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios
-from coopsim.world.params import ParameterError, Params, param_specs
+from coopsim.world.params import (
+    TRUSTED_SCALE,
+    ParameterError,
+    Params,
+    param_specs,
+    scale_warning,
+)
 from coopsim.world.province import default_province, load_province, save_province
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_RUNS_FAILED", "main"]
@@ -105,7 +111,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                              f"got {str(args.network)!r}")
     province = load_province(args.province)
     scenario = load_scenario(args.scenario)
-    Params.from_overrides({**scenario.overrides(), **overrides})
+    _warn_scale([Params.from_overrides({**scenario.overrides(), **overrides}).scale])
     check_folder(args.out, "run")
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
               file=sys.stderr) as bar:
@@ -164,12 +170,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return _failed_status(result.failed, design.n_runs, args.out)
 
 
+def _warn_scale(scales: Any) -> None:
+    """Warn on stderr, once, when the smallest of ``scales`` is below the trusted scale."""
+    message = scale_warning(min(scales, default=1.0))
+    if message:
+        print(f"coopsim: warning: {message}", file=sys.stderr)
+
+
 def _experiment_checks(args: argparse.Namespace, design: Any, kind: str) -> Any:
     """Checks every experiment command makes before any work; returns the executor.
 
     The executor's arguments, ``--retries``, the output folder and the size of the
-    design are checked here, so a bad one stops the command before a store exists.
+    design are checked here, so a bad one stops the command before a store exists; a
+    design with a point below the trusted scale is warned about.
     """
+    _warn_scale(float(p["overrides"].get("scale", 1.0)) for p in design.points)
     return _checks(args, design.n_runs, f"{len(design.points):,} points x "
                                         f"{design.reps:,} replications", kind)
 
@@ -218,6 +233,11 @@ def comparison_table(summary: pd.DataFrame) -> str:
         rows.append(row)
     return pd.DataFrame(rows).to_string(index=False)
 
+
+#: the help of every --scale option
+SCALE_HELP = ("share of each district's communes simulated (default 1.0, full scale); "
+              f"below {TRUSTED_SCALE:g} a warning: results there did not agree with full "
+              "scale (README: What scale a study can trust)")
 
 #: experiments of more runs than this need --yes
 CONFIRM_RUNS = 10_000
@@ -327,6 +347,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
+    _warn_scale([spec.scale])
     checks = len(spec.scenarios()) * (spec.check_reps + spec.posterior_draws)
     executor = _checks(args, spec.particles * spec.max_generations + checks,
                        f"at most {spec.max_generations} generations of {spec.particles} "
@@ -419,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--years", type=int, default=10, help="years to simulate (default 10)")
     r.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
     r.add_argument("--scale", type=float, default=None,
-                   help="fraction of households simulated (default 1.0, full scale)")
+                   help=SCALE_HELP)
     r.add_argument("--province", type=Path, default=None,
                    help="province file (TOML); default: the embedded Quang Binh 2018")
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -442,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--reps", type=int, default=30, help="replications (default 30)")
     m.add_argument("--years", type=int, default=10, help="years per run (default 10)")
     m.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    m.add_argument("--scale", type=float, default=None, help="fraction of households")
+    m.add_argument("--scale", type=float, default=None, help=SCALE_HELP)
     m.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter in every run (repeatable)")
     m.add_argument("--params", type=Path, default=None, metavar="FILE",
@@ -470,7 +491,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Morris trajectories or Sobol base samples (default 10)")
     z.add_argument("--reps", type=int, default=2, help="replications per point (default 2)")
     z.add_argument("--years", type=int, default=10, help="years per run (default 10)")
-    z.add_argument("--scale", type=float, default=None, help="fraction of households")
+    z.add_argument("--scale", type=float, default=None, help=SCALE_HELP)
     z.add_argument("--scenario", default="baseline", help="scenario of every run")
     z.add_argument("--outputs", default="weak_share,linked_share", metavar="NAME,...",
                    help="run-level outcomes whose indices are computed (see `coopsim "
@@ -488,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                 "spec's")
     k.add_argument("--particles", type=int, default=None, help="APMC population size")
     k.add_argument("--generations", type=int, default=None, help="most APMC generations")
-    k.add_argument("--scale", type=float, default=None, help="fraction of households")
+    k.add_argument("--scale", type=float, default=None, help=SCALE_HELP)
     k.add_argument("--seed", type=int, default=None, help="seed of the calibration")
     k.add_argument("--check-reps", type=int, default=None,
                    help="replications of the fitted point in the checks")
@@ -505,7 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     v2.add_argument("--host", default="127.0.0.1")
     v2.add_argument("--port", type=int, default=8765)
     v2.add_argument("--scale", type=float, default=0.1,
-                    help="fraction of households of the first model (default 0.1)")
+                    help="share of each district's communes simulated in the first model "
+                         "(default 0.1, below the trusted 0.25: the page is for exploring)")
     v2.set_defaults(func=_cmd_viz)
     o = sub.add_parser("outcomes", help="list every outcome: level, unit, meaning")
     o.set_defaults(func=_cmd_outcomes)

@@ -129,3 +129,19 @@ def test_bad_network_suffix_is_rejected_before_work(tmp_path, capsys):
     assert main(["run", "--out", str(out), "--network", "net.png", *FAST]) == 2
     assert "--network must end in .graphml or .csv" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_study_below_the_trusted_scale_is_warned_about(tmp_path, capsys):
+    from coopsim.world.params import TRUSTED_SCALE
+
+    assert main(["run", "--years", "1", "--out", str(tmp_path / "a"), *FAST]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: scale 0.03 is below {TRUSTED_SCALE:g}" in err
+    assert main(["run", "--years", "1", "--out", str(tmp_path / "b"), "--quiet",
+                 "--scale", str(TRUSTED_SCALE)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # an experiment's scale may come from --set: every design point is looked at
+    assert main(["compare", "baseline", "directive27", "--reps", "2", "--years", "1",
+                 "--set", "scale=0.03", "--out", str(tmp_path / "c"), "--quiet",
+                 "--workers", "1"]) == 0
+    assert "warning: scale 0.03 is below" in capsys.readouterr().err

@@ -28,13 +28,30 @@ from coopsim.core.checks import number_problem
 from coopsim.core.errors import ParameterError
 from coopsim.world.scoring_weights import ScoringWeights
 
-__all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "ParamSpec", "ParameterError", "Params",
-           "check_seed", "check_years", "param_specs"]
+__all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "TRUSTED_SCALE", "ParamSpec",
+           "ParameterError", "Params", "check_seed", "check_years", "param_specs",
+           "scale_warning"]
 
 #: most years one run may simulate
 MAX_YEARS = 100
+#: smallest ``scale`` whose directive-vs-baseline differences in the headline outcomes
+#: agree with full scale (run S13 at c5bdf0a, seeds 1-10: at 0.25 all but the
+#: membership rate's, at 0.1 the spread is up to 4.5 times full scale's; README "What
+#: scale a study can trust", docs/ODD.md section 9)
+TRUSTED_SCALE = 0.25
 #: largest seed (seeds are non-negative 63-bit integers)
 MAX_SEED = 2**63 - 1
+
+
+def scale_warning(scale: float) -> str | None:
+    """A warning for a study at ``scale``, or None if the scale table supports it."""
+    if scale >= TRUSTED_SCALE:
+        return None
+    return (f"scale {scale:g} is below {TRUSTED_SCALE:g}, the smallest scale the scale "
+            "table supports (run S13: at 0.25 the directive's effects agreed with full "
+            "scale except on membership; at 0.1 their spread over seeds was up to 4.5 "
+            "times full scale's); treat the results as a sketch and confirm them at "
+            "scale >= 0.25 (README: What scale a study can trust)")
 
 
 def check_seed(seed: Any, name: str = "seed") -> None:
@@ -103,8 +120,12 @@ class Params(ScoringWeights):
 
     # --- simulation -------------------------------------------------------------
     scale: float = _p(1.0, 0.001, 1.0, unit="fraction", group="simulation",
-                      doc="fraction of the province's households (and cooperatives) simulated",
-                      source="modelling choice; 1.0 = the ~230,000 households of the province")
+                      doc="share of each district's communes simulated (whole communes, with "
+                          "their households and cooperatives); counts are divided by it to "
+                          "stand for the province",
+                      source="modelling choice; 1.0 = the ~230,000 households of the "
+                             f"province; below {TRUSTED_SCALE} results are not supported "
+                             "(run S13)")
     snapshot_every: int = _p(12, 0, 120, unit="months", group="simulation",
                              doc="months between household array snapshots (0 = none)",
                              source="modelling choice")
