@@ -312,19 +312,23 @@ def test_irregular_sellers_get_a_lower_price_at_the_outlets(tight):
     p = tight.params
     try:
         coop._season_ring, coop._missed_ring = list(season), [0.0] * 12
+        coop._update_regularity()
         regular = coop.outlet_markup(1e9)  # a large seller: no small-seller discount
         assert coop.regularity == 1.0
         assert regular == pytest.approx(coop.markup)
         peak, low = int(np.argmax(season)), int(np.argmin(season))
         coop._missed_ring = [season[m] if m == peak else 0.0 for m in range(12)]
+        coop._update_regularity()
         missed_peak = coop.outlet_markup(1e9)
         assert coop.regularity == pytest.approx(1.0 - season[peak] / sum(season))
         assert missed_peak == pytest.approx(
             regular - p.irregular_seller_discount * season[peak] / sum(season))
         coop._missed_ring = [season[m] if m == low else 0.0 for m in range(12)]
+        coop._update_regularity()
         assert missed_peak <= coop.outlet_markup(1e9) <= regular  # an off-season gap costs less
     finally:
         coop._season_ring, coop._missed_ring = saved
+        coop._update_regularity()
 
 
 def test_a_cooperative_that_stopped_selling_is_an_irregular_seller(tight):

@@ -114,6 +114,7 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         # the product's seasonal factor of each of the last 12 months, and that factor
         # where it sold nothing that month (buyers' record of its regularity)
         self._season_ring, self._missed_ring = [0.0] * 12, [0.0] * 12
+        self._regularity = 1.0  # from the rings, kept by _update_regularity
         self.init_brand()
         self.contracted = self.contract_qty_m = self.contract_revenue_m = 0.0
         self.recent_bought = 0.0
@@ -315,14 +316,19 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
         season = float(self.model._season[self.product, self.model.month - 1])
         self._season_ring[slot] = season
         self._missed_ring[slot] = 0.0 if sold else season
+        self._update_regularity()
+
+    def _update_regularity(self) -> None:
+        """Recompute :attr:`regularity` from the rings (once a month, not per use)."""
+        expected = sum(self._season_ring)
+        self._regularity = 1.0 if expected <= 0 else 1.0 - sum(self._missed_ring) / expected
 
     @property
     def regularity(self) -> float:
         """Share of the last 12 months' expected sales (by its product's seasonal
         factors) in months it sold something: 1 for a seller that never missed a harvest
         month, and 1 before any record (a new seller is not known to be irregular)."""
-        expected = sum(self._season_ring)
-        return 1.0 if expected <= 0 else 1.0 - sum(self._missed_ring) / expected
+        return self._regularity
 
     def outlet_markup(self, qty: float) -> float:
         """Its markup at outlets without a contract for a month's offer of ``qty``.
