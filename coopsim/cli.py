@@ -111,8 +111,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                              f"got {str(args.network)!r}")
     province = load_province(args.province)
     scenario = load_scenario(args.scenario)
-    _warn_scale([Params.from_overrides({**scenario.overrides(), **overrides}).scale])
+    scale = Params.from_overrides({**scenario.overrides(), **overrides}).scale
     check_folder(args.out, "run")
+    _warn_scale([scale])  # after every check: bad input gets its error alone
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
               file=sys.stderr) as bar:
         result = run(scenario, overrides, seed=args.seed, years=args.years,
@@ -184,9 +185,10 @@ def _experiment_checks(args: argparse.Namespace, design: Any, kind: str) -> Any:
     design are checked here, so a bad one stops the command before a store exists; a
     design with a point below the trusted scale is warned about.
     """
+    executor = _checks(args, design.n_runs, f"{len(design.points):,} points x "
+                                            f"{design.reps:,} replications", kind)
     _warn_scale(float(p["overrides"].get("scale", 1.0)) for p in design.points)
-    return _checks(args, design.n_runs, f"{len(design.points):,} points x "
-                                        f"{design.reps:,} replications", kind)
+    return executor
 
 
 def _checks(args: argparse.Namespace, n_runs: int, what: str, kind: str) -> Any:
@@ -347,11 +349,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
-    _warn_scale([spec.scale])
     checks = len(spec.scenarios()) * (spec.check_reps + spec.posterior_draws)
     executor = _checks(args, spec.particles * spec.max_generations + checks,
                        f"at most {spec.max_generations} generations of {spec.particles} "
                        f"particles, then {checks} check runs", "calibrate")
+    _warn_scale([spec.scale])
     from tqdm import tqdm
 
     bar = tqdm(desc="calibration runs", unit="run", disable=args.quiet, file=sys.stderr)
