@@ -49,7 +49,7 @@ def scale_warning(scale: float) -> str | None:
         return None
     return (f"scale {scale:g} is below {TRUSTED_SCALE:g}, the smallest scale the scale "
             "table supports (run S13: at 0.25 the directive's effects agreed with full "
-            "scale except on membership; at 0.1 their spread over seeds was up to 4.5 "
+            "scale except on membership and spending; at 0.1 their spread over seeds was up to 4.5 "
             "times full scale's); treat the results as a sketch and confirm them at "
             "scale >= 0.25 (README: What scale a study can trust)")
 
