@@ -6,6 +6,7 @@ import pytest
 from coopsim.model.coop_model import CoopModel
 from coopsim.model.cooperative import ACTIVE, INACTIVE, CoopMonth
 from coopsim.model.outlets import fill_shares
+from tests.conftest import step_conserving
 
 
 def test_sellers_of_a_full_outlet_share_what_it_takes():
@@ -22,12 +23,8 @@ def test_sellers_of_a_full_outlet_share_what_it_takes():
 @pytest.fixture(scope="module")
 def tight():
     model = CoopModel(seed=3, scale=0.05, outlet_capacity=0.02)
-    total = model.total_money()
-    for _ in range(23):  # ends in November: the month's sales cover every cooperative
-        model.step()
-        assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
-        for coop in model.coops:
-            assert abs(coop.balance_gap()) < 1e-6 * max(1.0, abs(coop.cash) + coop.assets)
+    # ends in November: the month's sales cover every cooperative
+    step_conserving(model, 23, books=True)
     return model
 
 
@@ -162,9 +159,7 @@ def test_a_business_enters_where_cooperatives_have_supply_left():
         assert (bus.district, bus.product) in supplied and bus.cash == pytest.approx(
             3.0 * bus.demand)
     assert model.total_money() == pytest.approx(total)  # the start-up capital came in
-    for _ in range(13):  # entrants trade and the books still hold
-        model.step()
-        assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
+    step_conserving(model, 13, total)  # entrants trade and the books still hold
     assert model.businesses_entered > 0
 
 
@@ -298,10 +293,7 @@ def test_no_growth_entry_when_off_and_no_draw_is_made():
 def test_money_is_conserved_with_growth_entry_on():
     model = CoopModel(seed=8, scale=0.25, growth_entry_share=1.0, demand_growth=0.3,
                       business_entry_rate=0.0)
-    total = model.total_money()
-    for _ in range(25):
-        model.step()
-        assert model.total_money() == pytest.approx(total, rel=1e-12, abs=1e-6)
+    step_conserving(model, 25)
     assert model.businesses_entered > 0
 
 
