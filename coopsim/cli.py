@@ -187,7 +187,10 @@ def _experiment_checks(args: argparse.Namespace, design: Any, kind: str) -> Any:
     """
     executor = _checks(args, design.n_runs, f"{len(design.points):,} points x "
                                             f"{design.reps:,} replications", kind)
-    _warn_scale(float(p["overrides"].get("scale", 1.0)) for p in design.points)
+    scenario = {name: load_scenario(name).overrides()
+                for name in {p["scenario"] for p in design.points}}
+    _warn_scale(float({**scenario[p["scenario"]], **p["overrides"]}.get("scale", 1.0))
+                for p in design.points)  # the scale each run gets, as in `run`
     return executor
 
 

@@ -145,3 +145,9 @@ def test_a_study_below_the_trusted_scale_is_warned_about(tmp_path, capsys):
                  "--set", "scale=0.03", "--out", str(tmp_path / "c"), "--quiet",
                  "--workers", "1"]) == 0
     assert "warning: scale 0.03 is below" in capsys.readouterr().err
+    # or from a scenario's [parameters], as a run would take it
+    small = tmp_path / "small.toml"
+    small.write_text('[scenario]\nname = "small"\n\n[parameters]\nscale = 0.03\n')
+    assert main(["compare", "baseline", str(small), "--reps", "2", "--years", "1",
+                 "--out", str(tmp_path / "d"), "--quiet", "--workers", "1"]) == 0
+    assert "warning: scale 0.03 is below" in capsys.readouterr().err

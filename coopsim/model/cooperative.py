@@ -325,9 +325,12 @@ class Cooperative(CoopBooks, BrandState, mesa.Agent):
 
     @property
     def regularity(self) -> float:
-        """Share of the last 12 months' expected sales (by its product's seasonal
-        factors) in months it sold something: 1 for a seller that never missed a harvest
-        month, and 1 before any record (a new seller is not known to be irregular)."""
+        """Share of the last 12 months' expected sales that fell in months it sold.
+
+        Expected sales are weighted by its product's seasonal factors: 1 for a seller
+        that never missed a harvest month, and 1 before any record (a new seller is not
+        known to be irregular).
+        """
         return self._regularity
 
     def outlet_markup(self, qty: float) -> float:

@@ -36,8 +36,8 @@ __all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "TRUSTED_SCALE", "ParamSpec",
 MAX_YEARS = 100
 #: smallest ``scale`` whose directive-vs-baseline differences in the headline outcomes
 #: agree with full scale (run S13 at c5bdf0a, seeds 1-10: at 0.25 all but the
-#: membership rate's, at 0.1 the spread is up to 4.5 times full scale's; README "What
-#: scale a study can trust", docs/ODD.md section 9)
+#: membership rate's, and the spending differs; at 0.1 the spread is up to 4.5 times
+#: full scale's; README "What scale a study can trust", docs/ODD.md section 9)
 TRUSTED_SCALE = 0.25
 #: largest seed (seeds are non-negative 63-bit integers)
 MAX_SEED = 2**63 - 1
@@ -49,9 +49,9 @@ def scale_warning(scale: float) -> str | None:
         return None
     return (f"scale {scale:g} is below {TRUSTED_SCALE:g}, the smallest scale the scale "
             "table supports (run S13: at 0.25 the directive's effects agreed with full "
-            "scale except on membership and spending; at 0.1 their spread over seeds was up to 4.5 "
-            "times full scale's); treat the results as a sketch and confirm them at "
-            "scale >= 0.25 (README: What scale a study can trust)")
+            "scale except on membership and spending; at 0.1 their spread over seeds was "
+            "up to 4.5 times full scale's); treat the results as a sketch and confirm "
+            "them at scale >= 0.25 (README: What scale a study can trust)")
 
 
 def check_seed(seed: Any, name: str = "seed") -> None:
