@@ -107,3 +107,20 @@ def test_the_report_names_no_part_when_none_differs_from_zero():
 
     line = decomposition_lines(_row(entry=(1.4, -6.2, 9.0)), "baseline")[-1]
     assert "No part differs from zero" in line and "largest" not in line
+
+
+def test_a_scenario_runs_the_same_whatever_else_is_compared(compared, tmp_path):
+    """Replication seeds do not depend on the scenario list: a larger comparison (the
+    ODD's A13) repeats the rows of a smaller one (``make demo``) bit for bit."""
+    args = [a for a in ARGS if a != "only_consolidation"]
+    args[1:2] = ["only_awareness_campaign", "baseline", "only_consolidation"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    keys = ["scenario", "rep", "year"]
+    small = pd.read_csv(compared / "runs_yearly.csv").sort_values(keys)
+    large = pd.read_csv(tmp_path / "runs_yearly.csv")
+    large = large[large.scenario != "only_awareness_campaign"].sort_values(keys)
+    # the larger table has the third scenario's lever columns as well
+    assert set(small.columns) < set(large.columns) and len(small) == len(large)
+    columns = [c for c in small.columns if c not in ("run_id", "point", "seconds")]
+    pd.testing.assert_frame_equal(small[columns].reset_index(drop=True),
+                                  large[columns].reset_index(drop=True), check_exact=True)

@@ -1,12 +1,16 @@
 """Same seed, same results; different seed, different results."""
 
+import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
+import pytest
 from mesa.batchrunner import batch_run
 
 from coopsim import CoopModel
-from coopsim.policy.runner import run
+from coopsim.policy.runner import numpy_simd, run
 
 SMALL = {"scale": 0.05}
 
@@ -34,6 +38,19 @@ def test_provenance_records_seed_params_and_versions():
     for key in ("coopsim", "mesa", "numpy", "python", "started"):
         assert prov[key]
     assert len(prov["province"]["sha256"]) == 64
+    assert prov["numpy_simd"] == numpy_simd() and prov["numpy_simd"] != ["unknown"]
+
+
+def test_the_simd_record_follows_what_numpy_was_allowed_to_use():
+    on = numpy_simd()
+    if "X86_V4" not in on:
+        pytest.skip("this CPU has no AVX-512 (numpy's X86_V4) to turn off")
+    code = "from coopsim.policy.runner import numpy_simd; print(','.join(numpy_simd()))"
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(
+        n for n in on if n not in ("X86_V2", "X86_V3"))}
+    off = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout.strip().split(",")
+    assert "X86_V4" not in off and set(off) < set(on)
 
 
 def test_run_result_pickles():

@@ -333,3 +333,24 @@ def test_a_cooperative_that_stopped_selling_is_an_irregular_seller(tight):
     assert all(c.regularity < 1.0 for c in stopped if sum(c._season_ring) > 0)
     selling = [c for c in tight.coops if c.status == ACTIVE and c.idle_months == 0]
     assert max(c.regularity for c in selling) == 1.0
+
+
+def test_a_month_is_recorded_with_its_own_seasonal_factor_and_contract_sales_count():
+    model = CoopModel(seed=5, scale=0.05)
+    step_conserving(model, 7)  # the next step is the model's eighth month
+    slot, month = model.steps % 12, model.month  # what the step in progress writes
+    row = model._season[:, month - 1]
+    coop = next(c for c in model.coops if c.status == ACTIVE  # a factor of its own month
+                and row[c.product] not in (model._season[c.product, month % 12],
+                                           model._season[c.product, month - 2]))
+    season = float(row[coop.product])
+    coop._own_sales = lambda *args: 0.0  # nothing sold at the outlets this month
+    coop.contract_revenue_m = 5.0  # but a contract took its produce
+    coop.step()
+    assert coop._season_ring[slot] == season and coop._missed_ring[slot] == 0.0
+    coop.contract_revenue_m = 0.0  # a month with neither: the harvest's share is missed
+    model.steps += 1
+    coop.step()
+    nxt = (slot + 1) % 12
+    assert coop._season_ring[nxt] == float(model._season[coop.product, month % 12])
+    assert coop._missed_ring[nxt] == coop._season_ring[nxt]

@@ -116,6 +116,20 @@ def validate_run_args(seed: Any, years: Any) -> None:
     check_years(years)
 
 
+def numpy_simd() -> list[str]:
+    """The SIMD extensions numpy dispatches to on this CPU (e.g. ``AVX512_ICL``).
+
+    numpy's sums take different paths with and without AVX-512, so the same seed gives
+    the same bits on machines that list the same extensions, and may differ in the
+    last bits (then in the path of a run) between machines that do not.
+    """
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # a numpy without the (private) table: say so rather than guess
+        return ["unknown"]
+    return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+
+
 def provenance(params: Params, province: Province, seed: int, years: int) -> dict[str, Any]:
     """The record stored with every output: what ran, with what, and when."""
     from coopsim import __version__
@@ -123,7 +137,8 @@ def provenance(params: Params, province: Province, seed: int, years: int) -> dic
     return {
         "coopsim": __version__, "mesa": mesa.__version__, "numpy": np.__version__,
         "pandas": pd.__version__, "python": sys.version.split()[0],
-        "platform": platform.platform(), "code_sha256": code_digest(),
+        "platform": platform.platform(), "numpy_simd": numpy_simd(),
+        "code_sha256": code_digest(),
         "commit": git_commit(), "seed": int(seed), "years": int(years),
         "params": params.to_dict(),
         "province": {"name": province.name, "sha256": province.digest(),

@@ -378,7 +378,8 @@ class Params(ScoringWeights):
         0.05, 0.0, 1.0, unit="relative price", group="value_chain",
         doc="with finite outlets: the most buyers take off the full price of a seller "
             "that sold nothing in any month of the last year its harvest expected it "
-            "(in proportion to the seasonal share missed)", source=A)
+            "(in proportion to the seasonal share missed, over the months on record)",
+        source=A)
     contract_security: float = _p(0.75, 0.0, 1.0, unit="fraction", group="value_chain",
                                   doc="share of its own resale markup a cooperative gives up "
                                       "for a secure, pre-financed outlet", source=A)
