@@ -319,8 +319,10 @@ class DaskExecutor:
                                  "run again if retries are left)")
         if busy:
             try:
-                client.sync(client._restart_workers, workers=busy, timeout=60,
-                            raise_for_error=True, callback_timeout=90)
+                # waited for as long as a stall is (at least 10 s, at most 60 s)
+                wait = min(60.0, max(10.0, self.stall_timeout))
+                client.sync(client._restart_workers, workers=busy, timeout=wait,
+                            raise_for_error=True, callback_timeout=wait + 30)
             except Exception as exc:  # noqa: BLE001 - e.g. workers without a nanny
                 warnings.warn(f"could not restart the Dask workers holding given-up runs "
                               f"({type(exc).__name__}: {exc}); they stay busy",
