@@ -337,8 +337,9 @@ def test_a_cooperative_that_stopped_selling_is_an_irregular_seller(tight):
 
 def test_a_month_is_recorded_with_its_own_seasonal_factor_and_contract_sales_count():
     model = CoopModel(seed=5, scale=0.05)
-    step_conserving(model, 7)  # the next step is the model's eighth month
-    slot, month = model.steps % 12, model.month  # what the step in progress writes
+    step_conserving(model, 7)
+    # outside a step, coop.step() replays the last month (steps = 7): its slot and month
+    slot, month = model.steps % 12, model.month
     row = model._season[:, month - 1]
     coop = next(c for c in model.coops if c.status == ACTIVE  # a factor of its own month
                 and row[c.product] not in (model._season[c.product, month % 12],

@@ -119,14 +119,19 @@ def validate_run_args(seed: Any, years: Any) -> None:
 def numpy_simd() -> list[str]:
     """The SIMD extensions numpy dispatches to on this CPU (e.g. ``AVX512_ICL``).
 
-    numpy's sums take different paths with and without AVX-512, so the same seed gives
-    the same bits on machines that list the same extensions, and may differ in the
-    last bits (then in the path of a run) between machines that do not.
+    numpy's ``exp``, ``log`` and powers (and its default sort where values tie) take
+    other paths with AVX-512 than without, where they fall back to the C library, so
+    the same seed may differ in the last bits (then in the path of a run) between
+    machines that list different extensions. The same list is necessary, not enough:
+    the numpy version and the C library must match too (``numpy``, ``platform``).
     """
-    try:
+    try:  # numpy >= 2 keeps the (private) table in numpy._core, numpy 1.x in numpy.core
         from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
-    except ImportError:  # a numpy without the (private) table: say so rather than guess
-        return ["unknown"]
+    except ImportError:
+        try:
+            from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+        except ImportError:  # a numpy without the table: say so rather than guess
+            return ["unknown"]
     return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
 
 
