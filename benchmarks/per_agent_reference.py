@@ -95,6 +95,14 @@ class _FrozenBooks:
             raise AttributeError(name)
         return 0.0
 
+    # the two book methods ``membership.join``/``leave`` call (issue 13's books through
+    # one door): only the member count matters here
+    def admit(self, n: int, contribution: float, pay: bool = True) -> None:
+        self.members += int(n)
+
+    def release(self, n: int, due: float, paid: float) -> None:
+        self.members -= int(n)
+
 
 def subset_store(store: HouseholdStore, n: int) -> HouseholdStore:
     """Copy of the first ``n`` households of ``store`` (communes are contiguous)."""
