@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -508,6 +509,21 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
         atomic_write(target, pd.DataFrame({"new": range(1000)}))
     assert target.read_text() == "old,complete\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # no temporary file left
+
+
+def test_atomic_write_leaves_the_old_file_when_the_content_fails_half_written(tmp_path):
+    """Arrays and figures are written straight into the temporary file (issue 14: a copy in
+    memory tripled a run's snapshots); a failure part-way still leaves the old file."""
+    target = atomic_write(tmp_path / "s.npz", {"a": np.arange(3)})
+
+    class Unsaveable:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("cannot be an array")
+
+    with pytest.raises(RuntimeError, match="cannot be an array"):
+        atomic_write(target, {"big": np.zeros(100_000), "bad": Unsaveable()})
+    assert np.load(target)["a"].tolist() == [0, 1, 2]
+    assert [p.name for p in tmp_path.iterdir()] == ["s.npz"]
 
 
 def test_compare_and_sweep_write_no_file_in_place(tmp_path, monkeypatch):
