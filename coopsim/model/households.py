@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coopsim.model import kernels
 from coopsim.world.params import Params
 from coopsim.world.province import Province
 
@@ -240,45 +241,30 @@ def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarr
         spot: spot price of each product this month.
         yield_factor: this year's weather/yield shock of each product (1 = normal).
     """
-    n_coops = len(coops.open)
     # uniform noise with unit variance (normal draws cost 7x more at this size)
-    # (in place: the same float32 operations as the formulas, without temporaries)
     noise = rng.random((2, len(hh)), dtype=np.float32)
-    noise -= 0.5
-    noise *= np.float32(np.sqrt(12.0))
-    factor, spread = noise[0], noise[1]
-    factor *= params.output_noise
-    factor += 1.0
-    out = hh.base_output[month] * np.maximum(factor, 0.0, out=factor)
-    if yield_factor is not None:
-        out *= yield_factor.astype(np.float32).take(hh.product)
-    spread *= params.offer_dispersion
-    spread += 1.0
-    offer = spot.astype(np.float32).take(hh.product)
-    offer *= spread
-    net = out * (offer - hh.cost_share)
+    n_coops = len(coops.open)
+    yield32 = (np.ones(len(spot), np.float32) if yield_factor is None
+               else yield_factor.astype(np.float32))
+    out, offer, net = kernels.produce(
+        noise, hh.base_output[month], hh.product, yield32, spot.astype(np.float32),
+        hh.cost_share, np.float32(params.output_noise), np.float32(params.offer_dispersion))
+    mfee = params.membership_fee / 12.0
     rows = np.flatnonzero(hh.coop >= 0)
     rows = rows[coops.open.take(hh.coop[rows])]
     c = hh.coop[rows]
-    price = coops.price.take(c)
-    out_m, offer_m = out[rows], offer[rows]
-    offered_qty = np.where(offer_m <= price * (1.0 + hh.loyalty[rows]), out_m, 0.0)
-    offered = np.bincount(c, offered_qty * price, n_coops)
-    qty = offered_qty * np.minimum(1.0, coops.capacity / np.maximum(offered, 1e-12)).take(c)
-    mfee = params.membership_fee / 12.0
-    saving = out_m * coops.saving.take(c)
-    benefit = qty * (price - offer_m) + saving - mfee
-    net[rows] += benefit
-    paid = np.bincount(c, qty * price, n_coops)
-    service_fees = np.bincount(c, out_m * params.service_fee_rate, n_coops)
-    membership_fees = np.bincount(c, minlength=n_coops) * mfee
+    (out_m, offered_qty, qty, benefit, offered, paid, bought, service_fees,
+     counts) = kernels.member_sales(rows, c, n_coops, coops.price, coops.capacity,
+                                    coops.saving, hh.loyalty, out, offer, net, mfee,
+                                    np.float32(params.service_fee_rate))
+    membership_fees = counts * mfee
     # what households gained beyond what cooperatives paid them net of fees came from
     # (or went to) the outside world: spot sales less input purchases
     world_net = float(net.sum(dtype=np.float64) - paid.sum() + service_fees.sum()
                       + membership_fees.sum())
     return MonthSales(
         output=out, net_income=net, rows=rows, of=c, benefit_m=benefit, delivered_m=qty,
-        coop_bought_qty=np.bincount(c, qty, n_coops), coop_paid=paid,
+        coop_bought_qty=bought, coop_paid=paid,
         coop_service_fees=service_fees, coop_membership_fees=membership_fees,
         coop_offered=offered, side_sold=float(out_m.sum() - offered_qty.sum()),
         member_output=float(out_m.sum()), delivered=float(qty.sum()),
@@ -300,59 +286,34 @@ def update_membership(hh: HouseholdStore, coops: CoopArrays, sales: MonthSales, 
         ``(joiners, leavers, saved)``: row numbers (joiners' target is
         ``best_in_cell[cell]``) and the money households added to their cash.
     """
-    net = sales.net_income
-    hh.income12 += net - hh.income[month]
-    hh.income[month] = net
-    saved = np.minimum(net, params.savings_rate * net)
-    hh.cash += saved
     hh.patronage[sales.rows] += sales.delivered_m
     members = np.flatnonzero(hh.coop >= 0)
-    rate = np.zeros(len(hh), np.float32)
-    rate[sales.rows] = sales.benefit_m / np.maximum(sales.output[sales.rows], 1e-3)
-    thr = params.join_threshold
-    signal = np.clip((rate[members] - thr) / max(thr, 1e-3), -1.0, 1.0)
-    sat = (1 - params.trust_rate) * hh.satisfaction[members] + params.trust_rate * signal
-    hh.satisfaction[members] = sat
-    hh.unhappy[members] = np.where(sat < 0, hh.unhappy[members] + 1, 0)
-    peer, cell_trust = _cell_shares(hh, members, cell_size)
-    _update_attitudes(hh, members, peer, cell_trust, params)
+    thr, rate = params.join_threshold, params.trust_rate
+    n_mem, sat_sum = kernels.member_satisfaction(
+        members, sales.rows, sales.benefit_m, sales.output, hh.satisfaction, hh.unhappy,
+        hh.cell, len(cell_size), np.float32(thr), np.float32(max(thr, 1e-3)),
+        np.float32(1 - rate), np.float32(rate))
+    peer, cell_trust = _cell_shares(n_mem, sat_sum, cell_size)
+    has = ~np.isnan(cell_trust)
+    saved = kernels.book_and_attend(
+        sales.net_income, hh.income[month], hh.income12, hh.cash,
+        np.float32(params.savings_rate), hh.coop, hh.cell, hh.awareness, hh.trust,
+        hh.satisfaction, params.awareness_diffusion * peer, has, cell_trust,
+        np.where(has, np.float32(rate), np.float32(0.0)))
     leavers = members[hh.unhappy[members] >= params.exit_patience]
     return _joiners(hh, coops, peer, params, rng), leavers, float(saved.sum(dtype=np.float64))
 
 
-def _cell_shares(hh: HouseholdStore, members: np.ndarray, cell_size: np.ndarray
+def _cell_shares(n_mem: np.ndarray, sat_sum: np.ndarray, cell_size: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Per cell: share of households who are members, and the trust members inspire."""
-    cells = hh.cell[members]
-    n_mem = np.bincount(cells, minlength=len(cell_size))
-    sat = np.bincount(cells, hh.satisfaction[members], len(cell_size))
-    peer = (n_mem / np.maximum(cell_size, 1)).astype(np.float32)
-    trust = np.where(n_mem > 0, 0.5 + 0.5 * sat / np.maximum(n_mem, 1), np.nan)
-    return peer, trust.astype(np.float32)
+    """Per cell: share of households who are members, and the trust members inspire.
 
-
-def _update_attitudes(hh: HouseholdStore, members: np.ndarray, peer: np.ndarray,
-                      cell_trust: np.ndarray, params: Params) -> None:
-    """Members raise awareness around them; trust follows members' experience.
-
-    Members' trust moves towards their own satisfaction, non-members' towards the
-    mean satisfaction of members in their cell (unchanged where there are none).
+    The trust is nan in a cell without members: there households' trust is unchanged
+    (``kernels.book_and_attend`` gives them rate 0).
     """
-    # per cell first, then one gather per household array; a cell without members
-    # (trust nan) gets rate 0, so its households' trust is unchanged (t + -0.0 == t).
-    # As the masked formula it replaces only while trust and satisfaction are finite
-    # (satisfaction is a clipped average, trust a mix of finite values)
-    has = ~np.isnan(cell_trust)
-    gain = params.awareness_diffusion * peer
-    rate = np.where(has, np.float32(params.trust_rate), np.float32(0.0))
-    cell = hh.cell
-    hh.awareness += gain.take(cell) * (1.0 - hh.awareness)
-    hh.awareness[members] = 1.0
-    target = np.where(has, cell_trust, np.float32(0.0)).take(cell)
-    target[members] = 0.5 + 0.5 * hh.satisfaction[members]
-    target -= hh.trust
-    target *= rate.take(cell)
-    hh.trust += target
+    peer = (n_mem / np.maximum(cell_size, 1)).astype(np.float32)
+    trust = np.where(n_mem > 0, 0.5 + 0.5 * sat_sum / np.maximum(n_mem, 1), np.nan)
+    return peer, trust.astype(np.float32)
 
 
 def _joiners(hh: HouseholdStore, coops: CoopArrays, peer: np.ndarray,
