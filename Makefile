@@ -12,19 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Byte-compile the package (imports are faster where PYTHONDONTWRITEBYTECODE is set)
+# Byte-compile the package (imports are faster where PYTHONDONTWRITEBYTECODE is set) and
+# build Numba's cache of the household loops (about 1.5 s, once; benchmarks/RESULTS.md)
 compile: $(STAMP)
 	$(BIN)/python -m compileall -q coopsim
+	$(BIN)/python -c "from coopsim.model.coop_model import CoopModel; CoopModel(seed=0, scale=0.02).step()"
 
 ## Run the main job: baseline vs Directive 27 on the default province, 2018-2027 -> out/demo
 demo: compile
 	$(BIN)/coopsim compare baseline directive27 --reps 10 --years 10 --seed 2018 --out out/demo
 
 ## Run the test suite (slow tests excluded; `make test-all` runs them too)
-test: $(STAMP)
+test: compile
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-all: $(STAMP)
+test-all: compile
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

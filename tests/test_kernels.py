@@ -1,84 +1,81 @@
-"""The compiled household loops give the whole-array code's bits (tests/reference_households)."""
+"""The two backends of the household loops give the same bits (coopsim/model/kernels.py)."""
 
-import copy
+import hashlib
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from coopsim.model import households
+from coopsim.model import kernels
 from coopsim.model.coop_model import CoopModel
 from coopsim.policy.scenarios import load_scenario
-from tests import reference_households as ref
+
+NAMES = ("produce", "member_sales", "member_satisfaction", "book_and_attend")
+needs_numba = pytest.mark.skipif(kernels.BACKEND != "numba",
+                                 reason="Numba (the fast extra) is not installed")
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray):
-        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
-    return type(a) is type(b) and a == b
+def _state(model) -> bytes:
+    """Every household array and the month's sales, as bytes."""
+    hh, s = model.households, model.sales
+    parts = [getattr(hh, f) for f in hh.__dataclass_fields__]
+    parts += [getattr(s, f) for f in s.__dataclass_fields__]
+    return b"".join(np.asarray(p).tobytes() + str(np.asarray(p).dtype).encode()
+                    for p in parts)
 
 
-def _store_differences(a, b) -> list[str]:
-    return [f for f in a.__dataclass_fields__ if not _same(getattr(a, f), getattr(b, f))]
+def _stepped(scenario: str, backend: str, monkeypatch, months: int = 26) -> list[bytes]:
+    with monkeypatch.context() as m:
+        for name in NAMES:
+            m.setattr(kernels, name, getattr(kernels, f"{name}_{backend}"))
+        chosen = load_scenario(scenario)
+        model = CoopModel(seed=7, policy=chosen.policy(),
+                          **{**chosen.overrides(), "scale": 0.1, "snapshot_every": 0})
+        states = []
+        for _ in range(months):
+            model.step()
+            states.append(_state(model))
+        assert model.households.coop.max() >= 0 and model.sales.rows.size > 0
+        return states
 
 
-@pytest.mark.parametrize("scenario", [None, "directive27"])
-def test_a_month_of_household_rules_is_bit_for_bit_the_array_code(scenario):
-    chosen = load_scenario(scenario or "baseline")
-    params = {**chosen.overrides(), "scale": 0.1, "snapshot_every": 0}
-    model = CoopModel(seed=7, policy=chosen.policy(), **params)
-    months = members_moved = 0
-    for _ in range(26):
-        model.step()
-        arrays, month0, hh = model._coop_arrays(), model.month % 12, model.households
-        if not arrays.open.any():
-            continue
-        start = model.rng.bit_generator.state
-        results = []
-        for fn in (ref, households):
-            model.rng.bit_generator.state = start
-            sales = fn.sell_month(hh, arrays, month0, model.spot, model.params, model.rng,
-                                  model.yield_factor)
-            store = copy.deepcopy(hh)
-            moves = fn.update_membership(store, arrays, sales, month0, model._cell_size,
-                                         model.params, model.rng)
-            results.append((sales, store, moves))
-        (s1, h1, m1), (s2, h2, m2) = results
-        assert [f for f in s1.__dataclass_fields__
-                if not _same(getattr(s1, f), getattr(s2, f))] == []
-        assert _store_differences(h1, h2) == []
-        assert all(_same(np.asarray(x), np.asarray(y)) for x, y in zip(m1, m2, strict=True))
-        months += 1
-        members_moved += len(m1[0]) + len(m1[1])
-        model.rng.bit_generator.state = start
-    assert months >= 20 and members_moved > 0  # open cooperatives, joiners and leavers
-
-
-def test_sales_without_a_yield_shock_match_too():
-    model = CoopModel(seed=3, scale=0.05, snapshot_every=0)
-    for _ in range(5):
-        model.step()
-    arrays, month0 = model._coop_arrays(), model.month % 12
-    start = model.rng.bit_generator.state
-    a = ref.sell_month(model.households, arrays, month0, model.spot, model.params,
-                       model.rng, None)
-    model.rng.bit_generator.state = start
-    b = households.sell_month(model.households, arrays, month0, model.spot, model.params,
-                              model.rng, None)
-    assert all(_same(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
+@needs_numba
+@pytest.mark.parametrize("scenario", ["baseline", "directive27"])
+def test_compiled_loops_give_the_array_codes_bits_month_by_month(scenario, monkeypatch):
+    loops = _stepped(scenario, "loop", monkeypatch)
+    arrays = _stepped(scenario, "arrays", monkeypatch)
+    assert [i for i, (a, b) in enumerate(zip(arrays, loops, strict=True)) if a != b] == []
+    assert len(set(loops)) == len(loops)  # the state moved every month: not vacuous
 
 
 def test_a_member_with_almost_no_output_is_rated_against_the_float32_floor():
-    from coopsim.model import kernels
-
     output = np.array([0.0, 5e-4, 2.0], np.float32)  # the first two below the 1e-3 floor
     benefit = np.array([1e-4, 1e-4, 0.3])
-    rows = members = np.arange(3)
-    sat, unhappy = np.zeros(3, np.float32), np.zeros(3, np.int16)
-    kernels.member_satisfaction(members, rows, benefit, output, sat, unhappy,
-                                np.zeros(3, np.int32), 1, np.float32(0.05),
-                                np.float32(0.05), np.float32(0.0), np.float32(1.0))
-    # the array code: rate = benefit / np.maximum(output, 1e-3) with a float32 floor
+    rows = np.arange(3)
+    # the rule as it was written: rate = benefit / np.maximum(output, 1e-3), float32
     rate = (benefit / np.maximum(output, 1e-3)).astype(np.float32)
     expected = np.clip((rate - np.float32(0.05)) / np.float32(0.05), -1.0, 1.0)
-    assert sat.tobytes() == expected.astype(np.float32).tobytes()
-    assert float(np.float32(1e-3)) != 1e-3  # the floor's two precisions differ: the test can fail
+    for fn in (kernels.member_satisfaction_arrays, kernels.member_satisfaction):
+        sat, unhappy = np.zeros(3, np.float32), np.zeros(3, np.int16)
+        fn(rows, rows, benefit, output, sat, unhappy, np.zeros(3, np.int32), 1,
+           np.float32(0.05), np.float32(0.05), np.float32(0.0), np.float32(1.0))
+        assert sat.tobytes() == expected.astype(np.float32).tobytes()
+    assert float(np.float32(1e-3)) != 1e-3  # the floor's two precisions differ
+
+
+@needs_numba
+def test_coopsim_numba_0_selects_the_numpy_backend_and_the_same_run():
+    code = ("import hashlib; from coopsim.model import kernels; from coopsim.policy.runner "
+            "import run; r = run(None, {'scale': 0.05, 'snapshot_every': 0}, seed=4, years=2);"
+            "print(kernels.BACKEND, hashlib.sha256((r.monthly.to_csv() + r.coop_years.to_csv()"
+            ").encode()).hexdigest())")
+    out = {}
+    for flag in ("0", "1"):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={**os.environ, "COOPSIM_NUMBA": flag})
+        backend, digest = proc.stdout.split()
+        out[backend] = digest
+    assert set(out) == {"numpy", "numba"} and out["numpy"] == out["numba"]
+    assert hashlib.sha256(b"").hexdigest() not in out.values()

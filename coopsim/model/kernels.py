@@ -1,37 +1,142 @@
-"""Compiled loops of the household rules (Numba), bit for bit the array code they replace.
+"""The household rules' inner loops, in two backends that give the same bits.
 
-Each kernel fuses what were several whole-array numpy passes into one loop, in the same
-floating-point operations and order: float32 where the arrays were float32, float64
-where numpy promoted, per-cooperative sums accumulated in household order as
+Each function exists as whole-array numpy code (``*_arrays``) and, where Numba is
+installed (the ``fast`` extra), as one compiled loop that fuses those array passes in
+the same floating-point operations and order: float32 where the arrays are float32,
+float64 where numpy promotes, per-cooperative sums accumulated in household order as
 ``np.bincount`` does. What numpy computes differently from a plain loop (its pairwise
-sums, and ``exp``/``log``, whose SIMD paths differ from the C library's) stays in numpy,
-in the callers. ``tests/test_kernels.py`` checks every output against the array code,
-bit for bit.
+sums, and ``exp``/``log``, whose SIMD paths differ from the C library's) stays in
+numpy, in the callers. ``tests/test_kernels.py`` checks the two backends bit for bit.
 
-Kernels are compiled on first use and cached next to this file (``cache=True``), so
-only the first run after an install pays the compilation (benchmarks/RESULTS.md).
+Numba costs memory and start-up (LLVM: about 70 MiB more at import and 0.5 s per process
+to import it and load the cached loops) and saves time in every step (the household
+phase 1.24 -> 0.81 s a full run); benchmarks/RESULTS.md has the figures. The compiled
+loops are built on first use and cached next to this file (``cache=True``). Set
+``COOPSIM_NUMBA=0`` to use the numpy backend where Numba is installed.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from numba import njit
+import os
 
-__all__ = ["book_and_attend", "member_sales", "member_satisfaction", "produce"]
+import numpy as np
+
+try:
+    from numba import njit
+except ImportError:  # the numpy backend
+    njit = None
+
+__all__ = ["BACKEND", "book_and_attend", "member_sales", "member_satisfaction", "produce"]
 
 _F32 = np.float32
 
 
-@njit(cache=True)
-def produce(noise: np.ndarray, base: np.ndarray, product: np.ndarray,
-            yield32: np.ndarray, spot32: np.ndarray, cost_share: np.ndarray,
-            output_noise: np.float32, dispersion: np.float32
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+def _sum_by(of: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+    """``np.bincount`` as float64 (it returns int64 zeros for no rows, even weighted)."""
+    return np.bincount(of, weights, n).astype(np.float64, copy=False)
+
+
+# ---- whole-array numpy: the reference ------------------------------------------------
+def produce_arrays(noise: np.ndarray, base: np.ndarray, product: np.ndarray,
+                   yield32: np.ndarray, spot32: np.ndarray, cost_share: np.ndarray,
+                   output_noise: np.float32, dispersion: np.float32
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each household's output, spot offer and net income at spot (float32).
 
-    ``noise`` is the month's two rows of uniform draws; ``yield32`` the year's yield
-    factor per product (ones when there is none).
+    ``noise`` is the month's two rows of uniform draws (used up: changed in place);
+    ``yield32`` the year's yield factor per product (ones when there is none).
     """
+    noise -= 0.5  # uniform noise with unit variance, in place
+    noise *= np.float32(np.sqrt(12.0))
+    factor, spread = noise[0], noise[1]
+    factor *= output_noise
+    factor += 1.0
+    out = base * np.maximum(factor, 0.0, out=factor)
+    out *= yield32.take(product)
+    spread *= dispersion
+    spread += 1.0
+    offer = spot32.take(product)
+    offer *= spread
+    return out, offer, out * (offer - cost_share)
+
+
+def member_sales_arrays(rows: np.ndarray, of: np.ndarray, n_coops: int, price: np.ndarray,
+                        capacity: np.ndarray, saving: np.ndarray, loyalty: np.ndarray,
+                        out: np.ndarray, offer: np.ndarray, net: np.ndarray, mfee: float,
+                        fee_rate: np.float32) -> tuple[np.ndarray, ...]:
+    """Members of open cooperatives offer, are rationed and paid; ``net`` gains benefit.
+
+    ``rows`` are those members and ``of`` their cooperatives. Returns the members'
+    output, offered and bought quantities and benefit, and per cooperative the value
+    offered, paid, bought, the service fees and the member count.
+    """
+    price_m = price.take(of)
+    out_m, offer_m = out[rows], offer[rows]
+    offered_qty = np.where(offer_m <= price_m * (1.0 + loyalty[rows]), out_m, 0.0)
+    offered = _sum_by(of, offered_qty * price_m, n_coops)
+    qty = offered_qty * np.minimum(1.0, capacity / np.maximum(offered, 1e-12)).take(of)
+    benefit = qty * (price_m - offer_m) + out_m * saving.take(of) - mfee
+    net[rows] += benefit
+    return (out_m, offered_qty, qty, benefit, offered, _sum_by(of, qty * price_m, n_coops),
+            _sum_by(of, qty, n_coops), _sum_by(of, out_m * fee_rate, n_coops),
+            np.bincount(of, minlength=n_coops))
+
+
+def member_satisfaction_arrays(members: np.ndarray, rows: np.ndarray, benefit: np.ndarray,
+                               output: np.ndarray, satisfaction: np.ndarray,
+                               unhappy: np.ndarray, cell: np.ndarray, n_cells: int,
+                               thr: np.float32, thr_scale: np.float32, keep: np.float32,
+                               learn: np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """Members' satisfaction follows this month's benefit rate; unhappy months count.
+
+    ``rows`` (members of open cooperatives, a sorted subset of ``members``) carry the
+    month's ``benefit``; other members had a rate of 0. Updates ``satisfaction`` and
+    ``unhappy`` in place and returns per cell the member count and the sum of members'
+    satisfaction.
+    """
+    rate = np.zeros(len(satisfaction), np.float32)
+    rate[rows] = benefit / np.maximum(output[rows], np.float32(1e-3))
+    signal = np.clip((rate[members] - thr) / thr_scale, -1.0, 1.0)
+    sat = keep * satisfaction[members] + learn * signal
+    satisfaction[members] = sat
+    unhappy[members] = np.where(sat < 0, unhappy[members] + 1, 0)
+    cells = cell[members]
+    return np.bincount(cells, minlength=n_cells), _sum_by(cells, sat, n_cells)
+
+
+def book_and_attend_arrays(net: np.ndarray, income: np.ndarray, income12: np.ndarray,
+                           cash: np.ndarray, savings_rate: np.float32, coop: np.ndarray,
+                           cell: np.ndarray, awareness: np.ndarray, trust: np.ndarray,
+                           satisfaction: np.ndarray, gain: np.ndarray, has: np.ndarray,
+                           cell_trust: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Book each household's month (income, savings) and update awareness and trust.
+
+    ``income`` is the month's row of the 12-month ring. Members become aware and move
+    their trust towards their own satisfaction; others gain awareness from members
+    around them and move their trust towards their cell's members' (``rate`` 0 where a
+    cell has none, so trust stays: t + -0.0 == t). Returns what each household saved.
+    """
+    income12 += net - income
+    income[:] = net
+    saved = np.minimum(net, savings_rate * net)
+    cash += saved
+    members = np.flatnonzero(coop >= 0)
+    awareness += gain.take(cell) * (1.0 - awareness)
+    awareness[members] = 1.0
+    target = np.where(has, cell_trust, np.float32(0.0)).take(cell)
+    target[members] = 0.5 + 0.5 * satisfaction[members]
+    target -= trust
+    target *= rate.take(cell)
+    trust += target
+    return saved
+
+
+# ---- the same as compiled loops ------------------------------------------------------
+def produce_loop(noise: np.ndarray, base: np.ndarray, product: np.ndarray,
+                 yield32: np.ndarray, spot32: np.ndarray, cost_share: np.ndarray,
+                 output_noise: np.float32, dispersion: np.float32
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """:func:`produce_arrays` as one loop."""
     n = base.shape[0]
     out = np.empty(n, np.float32)
     offer = np.empty(n, np.float32)
@@ -50,18 +155,14 @@ def produce(noise: np.ndarray, base: np.ndarray, product: np.ndarray,
     return out, offer, net
 
 
-@njit(cache=True)
-def member_sales(rows: np.ndarray, of: np.ndarray, n_coops: int, price: np.ndarray,
-                 capacity: np.ndarray, saving: np.ndarray, loyalty: np.ndarray,
-                 out: np.ndarray, offer: np.ndarray, net: np.ndarray, mfee: float,
-                 fee_rate: np.float32):  # pragma: no cover - compiled
-    """Members of open cooperatives offer, are rationed and paid; ``net`` gains benefit.
+def member_sales_loop(rows: np.ndarray, of: np.ndarray, n_coops: int, price: np.ndarray,
+                      capacity: np.ndarray, saving: np.ndarray, loyalty: np.ndarray,
+                      out: np.ndarray, offer: np.ndarray, net: np.ndarray, mfee: float,
+                      fee_rate: np.float32):  # pragma: no cover - compiled
+    """:func:`member_sales_arrays` as one loop.
 
-    ``rows`` are those members and ``of`` their cooperatives. Returns the members'
-    output, offered and bought quantities and benefit, and per cooperative the value
-    offered, paid, bought, the service fees (weights float32 as numpy made them) and the
-    member count. Selecting the rows stays in numpy: its branch-free ``flatnonzero`` is
-    four times a loop's speed here.
+    Selecting the rows stays in numpy, in the caller: its branch-free ``flatnonzero``
+    is four times a loop's speed here.
     """
     m = rows.shape[0]
     offered_qty = np.empty(m, np.float32)
@@ -97,19 +198,12 @@ def member_sales(rows: np.ndarray, of: np.ndarray, n_coops: int, price: np.ndarr
     return out_m, offered_qty, qty, benefit, offered, paid, bought, fees, counts
 
 
-@njit(cache=True)
-def member_satisfaction(members: np.ndarray, rows: np.ndarray, benefit: np.ndarray,
-                        output: np.ndarray, satisfaction: np.ndarray, unhappy: np.ndarray,
-                        cell: np.ndarray, n_cells: int, thr: np.float32,
-                        thr_scale: np.float32, keep: np.float32, learn: np.float32
-                        ):  # pragma: no cover - compiled
-    """Members' satisfaction follows this month's benefit rate; unhappy months count.
-
-    ``rows`` (members of open cooperatives, a sorted subset of ``members``) carry the
-    month's ``benefit``; other members had a rate of 0. Updates ``satisfaction`` and
-    ``unhappy`` in place and returns per cell the member count and the sum of members'
-    satisfaction (as ``np.bincount`` adds them).
-    """
+def member_satisfaction_loop(members: np.ndarray, rows: np.ndarray, benefit: np.ndarray,
+                             output: np.ndarray, satisfaction: np.ndarray, unhappy: np.ndarray,
+                             cell: np.ndarray, n_cells: int, thr: np.float32,
+                             thr_scale: np.float32, keep: np.float32, learn: np.float32
+                            ):  # pragma: no cover - compiled
+    """:func:`member_satisfaction_arrays` as one loop."""
     n_mem = np.zeros(n_cells, np.int64)
     sat_sum = np.zeros(n_cells)
     floor = np.float32(1e-3)
@@ -132,20 +226,13 @@ def member_satisfaction(members: np.ndarray, rows: np.ndarray, benefit: np.ndarr
     return n_mem, sat_sum
 
 
-@njit(cache=True)
-def book_and_attend(net: np.ndarray, income: np.ndarray, income12: np.ndarray,
-                    cash: np.ndarray, savings_rate: np.float32, coop: np.ndarray,
-                    cell: np.ndarray, awareness: np.ndarray, trust: np.ndarray,
-                    satisfaction: np.ndarray, gain: np.ndarray, has: np.ndarray,
-                    cell_trust: np.ndarray, rate: np.ndarray
-                    ) -> np.ndarray:  # pragma: no cover - compiled
-    """Book each household's month (income, savings) and update awareness and trust.
-
-    ``income`` is the month's row of the 12-month ring. Members become aware and move
-    their trust towards their own satisfaction; others gain awareness from members
-    around them and move their trust towards their cell's members' (``rate`` 0 where a
-    cell has none). Returns what each household saved.
-    """
+def book_and_attend_loop(net: np.ndarray, income: np.ndarray, income12: np.ndarray,
+                         cash: np.ndarray, savings_rate: np.float32, coop: np.ndarray,
+                         cell: np.ndarray, awareness: np.ndarray, trust: np.ndarray,
+                         satisfaction: np.ndarray, gain: np.ndarray, has: np.ndarray,
+                         cell_trust: np.ndarray, rate: np.ndarray
+                        ) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`book_and_attend_arrays` as one loop."""
     half, one, zero = np.float32(0.5), np.float32(1.0), np.float32(0.0)
     saved = np.empty(net.shape[0], np.float32)
     for i in range(net.shape[0]):
@@ -168,3 +255,15 @@ def book_and_attend(net: np.ndarray, income: np.ndarray, income12: np.ndarray,
         t = trust[i]
         trust[i] = t + (target - t) * rate[c]
     return saved
+
+
+BACKEND = "numba" if njit is not None and os.environ.get("COOPSIM_NUMBA", "1") != "0" \
+    else "numpy"
+if BACKEND == "numba":
+    produce = njit(cache=True)(produce_loop)
+    member_sales = njit(cache=True)(member_sales_loop)
+    member_satisfaction = njit(cache=True)(member_satisfaction_loop)
+    book_and_attend = njit(cache=True)(book_and_attend_loop)
+else:
+    produce, member_sales = produce_arrays, member_sales_arrays
+    member_satisfaction, book_and_attend = member_satisfaction_arrays, book_and_attend_arrays
