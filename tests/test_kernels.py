@@ -26,10 +26,10 @@ def _state(model) -> bytes:
                     for p in parts)
 
 
-def _stepped(scenario: str, backend: str, monkeypatch, months: int = 26) -> list[bytes]:
+def _stepped(scenario: str, backend: dict, monkeypatch, months: int = 26) -> list[bytes]:
     with monkeypatch.context() as m:
         for name in NAMES:
-            m.setattr(kernels, name, getattr(kernels, f"{name}_{backend}"))
+            m.setattr(kernels, name, backend[name])
         chosen = load_scenario(scenario)
         model = CoopModel(seed=7, policy=chosen.policy(),
                           **{**chosen.overrides(), "scale": 0.1, "snapshot_every": 0})
@@ -44,8 +44,9 @@ def _stepped(scenario: str, backend: str, monkeypatch, months: int = 26) -> list
 @needs_numba
 @pytest.mark.parametrize("scenario", ["baseline", "directive27"])
 def test_compiled_loops_give_the_array_codes_bits_month_by_month(scenario, monkeypatch):
-    loops = _stepped(scenario, "loop", monkeypatch)
-    arrays = _stepped(scenario, "arrays", monkeypatch)
+    assert all(hasattr(kernels.COMPILED[n], "py_func") for n in NAMES)  # Numba dispatchers
+    loops = _stepped(scenario, kernels.COMPILED, monkeypatch)
+    arrays = _stepped(scenario, kernels.ARRAYS, monkeypatch)
     assert [i for i, (a, b) in enumerate(zip(arrays, loops, strict=True)) if a != b] == []
     assert len(set(loops)) == len(loops)  # the state moved every month: not vacuous
 
@@ -57,7 +58,9 @@ def test_a_member_with_almost_no_output_is_rated_against_the_float32_floor():
     # the rule as it was written: rate = benefit / np.maximum(output, 1e-3), float32
     rate = (benefit / np.maximum(output, 1e-3)).astype(np.float32)
     expected = np.clip((rate - np.float32(0.05)) / np.float32(0.05), -1.0, 1.0)
-    for fn in (kernels.member_satisfaction_arrays, kernels.member_satisfaction):
+    # the compiled loop where Numba is installed, else the loop's Python source
+    loop = kernels.COMPILED.get("member_satisfaction", kernels.LOOPS["member_satisfaction"])
+    for fn in (kernels.ARRAYS["member_satisfaction"], loop):
         sat, unhappy = np.zeros(3, np.float32), np.zeros(3, np.int16)
         fn(rows, rows, benefit, output, sat, unhappy, np.zeros(3, np.int32), 1,
            np.float32(0.05), np.float32(0.05), np.float32(0.0), np.float32(1.0))
@@ -79,3 +82,17 @@ def test_coopsim_numba_0_selects_the_numpy_backend_and_the_same_run():
         out[backend] = digest
     assert set(out) == {"numpy", "numba"} and out["numpy"] == out["numba"]
     assert hashlib.sha256(b"").hexdigest() not in out.values()
+
+
+def test_a_loop_is_compiled_uncached_where_no_cache_can_be_written(monkeypatch):
+    calls = []
+
+    def fake_njit(fn=None, cache=False):
+        calls.append(cache)
+        if cache:  # what Numba raises at decoration when no cache folder is writable
+            raise RuntimeError("cannot cache function 'f': no locator available")
+        return ("compiled", fn)
+
+    monkeypatch.setattr(kernels, "njit", fake_njit)
+    loop = kernels.LOOPS["produce"]
+    assert kernels._compiled(loop) == ("compiled", loop) and calls == [True, False]

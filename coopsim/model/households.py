@@ -253,10 +253,10 @@ def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarr
     rows = np.flatnonzero(hh.coop >= 0)
     rows = rows[coops.open.take(hh.coop[rows])]
     c = hh.coop[rows]
+    price, capacity, saving = _float64(coops.price, coops.capacity, coops.saving)
     (out_m, offered_qty, qty, benefit, offered, paid, bought, service_fees,
-     counts) = kernels.member_sales(rows, c, n_coops, coops.price, coops.capacity,
-                                    coops.saving, hh.loyalty, out, offer, net, mfee,
-                                    np.float32(params.service_fee_rate))
+     counts) = kernels.member_sales(rows, c, n_coops, price, capacity, saving, hh.loyalty,
+                                    out, offer, net, mfee, np.float32(params.service_fee_rate))
     membership_fees = counts * mfee
     # what households gained beyond what cooperatives paid them net of fees came from
     # (or went to) the outside world: spot sales less input purchases
@@ -269,6 +269,11 @@ def sell_month(hh: HouseholdStore, coops: CoopArrays, month: int, spot: np.ndarr
         coop_offered=offered, side_sold=float(out_m.sum() - offered_qty.sum()),
         member_output=float(out_m.sum()), delivered=float(qty.sum()),
         world_net=world_net)
+
+
+def _float64(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The cooperatives' figures as float64, as both backends of the loops read them."""
+    return tuple(np.asarray(a, np.float64) for a in arrays)
 
 
 def update_membership(hh: HouseholdStore, coops: CoopArrays, sales: MonthSales, month: int,

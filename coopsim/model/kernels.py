@@ -8,11 +8,16 @@ float64 where numpy promotes, per-cooperative sums accumulated in household orde
 sums, and ``exp``/``log``, whose SIMD paths differ from the C library's) stays in
 numpy, in the callers. ``tests/test_kernels.py`` checks the two backends bit for bit.
 
-Numba costs memory and start-up (LLVM: about 70 MiB more at import and 0.5 s per process
-to import it and load the cached loops) and saves time in every step (the household
-phase 1.24 -> 0.81 s a full run); benchmarks/RESULTS.md has the figures. The compiled
-loops are built on first use and cached next to this file (``cache=True``). Set
-``COOPSIM_NUMBA=0`` to use the numpy backend where Numba is installed.
+Numba costs memory and start-up (LLVM: 100-130 MiB more peak memory in a full run and
+about 0.35 s per process to import it and load the cached loops) and saves time in
+every step (the household phase 1.24 -> 0.81 s a full run, the steps about 20%);
+benchmarks/RESULTS.md has the figures. The compiled loops are built on first use
+(about 1.5 s) and cached next to this file, or in Numba's user cache
+(``NUMBA_CACHE_DIR``) where the package cannot be written, or not at all where neither
+can. Set ``COOPSIM_NUMBA=0`` to use the numpy backend where Numba is installed.
+
+The loops do not check indices (Numba does not): they are called only by
+``households`` with the model's own arrays, whose per-cooperative figures are float64.
 """
 
 from __future__ import annotations
@@ -211,6 +216,8 @@ def member_satisfaction_loop(members: np.ndarray, rows: np.ndarray, benefit: np.
     for j in range(members.shape[0]):
         i = members[j]
         rate = np.float32(0.0)
+        while k < rows.shape[0] and rows[k] < i:  # rows not among members: skipped
+            k += 1
         if k < rows.shape[0] and rows[k] == i:
             d = output[i]  # np.maximum(output, 1e-3) on float32: the floor is float32
             d = d if d >= floor else floor
@@ -257,13 +264,29 @@ def book_and_attend_loop(net: np.ndarray, income: np.ndarray, income12: np.ndarr
     return saved
 
 
+def _compiled(loop):
+    """``loop`` compiled and cached; uncached where no cache folder can be written.
+
+    Numba refuses ``cache=True`` at decoration when neither this package's folder nor
+    its user cache (``NUMBA_CACHE_DIR``) is writable.
+    """
+    try:
+        return njit(cache=True)(loop)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return njit(loop)
+
+
 BACKEND = "numba" if njit is not None and os.environ.get("COOPSIM_NUMBA", "1") != "0" \
     else "numpy"
-if BACKEND == "numba":
-    produce = njit(cache=True)(produce_loop)
-    member_sales = njit(cache=True)(member_sales_loop)
-    member_satisfaction = njit(cache=True)(member_satisfaction_loop)
-    book_and_attend = njit(cache=True)(book_and_attend_loop)
-else:
-    produce, member_sales = produce_arrays, member_sales_arrays
-    member_satisfaction, book_and_attend = member_satisfaction_arrays, book_and_attend_arrays
+ARRAYS = {"produce": produce_arrays, "member_sales": member_sales_arrays,
+          "member_satisfaction": member_satisfaction_arrays,
+          "book_and_attend": book_and_attend_arrays}
+LOOPS = {"produce": produce_loop, "member_sales": member_sales_loop,
+         "member_satisfaction": member_satisfaction_loop,
+         "book_and_attend": book_and_attend_loop}
+# what the household rules call: the compiled loops, or the arrays without Numba
+COMPILED = {name: _compiled(loop) for name, loop in LOOPS.items()} \
+    if BACKEND == "numba" else {}
+_chosen = COMPILED or ARRAYS
+produce, member_sales = _chosen["produce"], _chosen["member_sales"]
+member_satisfaction, book_and_attend = _chosen["member_satisfaction"], _chosen["book_and_attend"]
