@@ -43,6 +43,8 @@ def page_steps(scale: float, steps: int) -> tuple[list[float], int, int]:
         times.append(time.perf_counter() - t0)
     changed = sum(img.value != old for img, old in zip(images, before, strict=True))
     assert changed >= 3, "the components did not redraw"
+    for rc in contexts:  # unmount: a later round's steps would redraw these too
+        rc.close()
     return times[2:], changed, len(model.households)  # the first two are warm-up
 
 

@@ -170,20 +170,26 @@ def MembersIncome(model: CoopModel) -> None:
 
 @solara.component
 def Budget(model: CoopModel) -> None:
-    """Budget spent per lever and year (m VND at the simulated scale)."""
+    """Budget spent per lever and year (m VND; redrawn only when the spending changes)."""
     _subscribe()
     pol = model.policy
     rows = pol.spending_table() if pol is not None else []
-    fig, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
-    if rows:
-        table = pd.DataFrame(rows).pivot_table(index="year", columns="lever", values="spent")
-        table.plot.bar(stacked=True, ax=ax, legend=True)
-        ax.legend(frameon=False, fontsize="x-small")
-    else:
-        ax.text(0.5, 0.5, "no budget spent (baseline or before the first lever)",
-                ha="center", transform=ax.transAxes)
-    ax.set(xlabel="year", ylabel="spent (m VND)", title="Budget spent per lever")
-    _show(fig)
+
+    def draw() -> Figure:
+        fig, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
+        if rows:
+            table = pd.DataFrame(rows).pivot_table(index="year", columns="lever",
+                                                   values="spent")
+            table.plot.bar(stacked=True, ax=ax, legend=True)
+            ax.legend(frameon=False, fontsize="x-small")
+        else:
+            ax.text(0.5, 0.5, "no budget spent (baseline or before the first lever)",
+                    ha="center", transform=ax.transAxes)
+        ax.set(xlabel="year", ylabel="spent (m VND)", title="Budget spent per lever")
+        return fig
+
+    key = tuple((r["year"], r["lever"], r["spent"]) for r in rows)
+    _show(solara.use_memo(draw, dependencies=[id(model), key]))
 
 
 def make_page(**overrides: Any):
