@@ -530,9 +530,10 @@ def build_parser() -> argparse.ArgumentParser:
     v2 = sub.add_parser("viz", help="start the interactive page (Mesa SolaraViz)")
     v2.add_argument("--host", default="127.0.0.1")
     v2.add_argument("--port", type=int, default=8765)
-    v2.add_argument("--scale", type=float, default=0.1,
+    v2.add_argument("--scale", type=float, default=TRUSTED_SCALE,
                     help="share of each district's communes simulated in the first model "
-                         "(default 0.1, below the trusted 0.25: the page is for exploring)")
+                         f"(default {TRUSTED_SCALE:g}, the smallest scale the scale table "
+                         "supports; a step then takes about half a second)")
     v2.set_defaults(func=_cmd_viz)
     o = sub.add_parser("outcomes", help="list every outcome: level, unit, meaning")
     o.set_defaults(func=_cmd_outcomes)

@@ -31,7 +31,7 @@ from coopsim.model.outcomes import OUTCOMES  # noqa: E402
 from coopsim.policy.levers import LEVERS  # noqa: E402
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios  # noqa: E402
 from coopsim.presentation import plots  # noqa: E402
-from coopsim.world.params import param_specs  # noqa: E402
+from coopsim.world.params import TRUSTED_SCALE, param_specs  # noqa: E402
 
 __all__ = ["SLIDER_PARAMS", "ExploreModel", "model_params", "page"]
 
@@ -67,7 +67,8 @@ def _slider(name: str) -> dict[str, Any]:
     hi = min(spec.hi, 100.0)
     kind = "SliderInt" if spec.type is int else "SliderFloat"
     step = 1 if spec.type is int else round((hi - spec.lo) / 100, 6) or 0.001
-    default = 0.1 if name == "scale" else spec.default  # a responsive page by default
+    # the smallest scale the scale table supports, still a responsive page (issue 14)
+    default = TRUSTED_SCALE if name == "scale" else spec.default
     return {"type": kind, "value": default, "min": spec.lo, "max": hi, "step": step,
             "label": f"{name} ({spec.unit})"}
 
@@ -204,4 +205,4 @@ def make_page(**overrides: Any):
                      name="coopsim: cooperatives under Directive 27-CT/TU")
 
 
-page = make_page(scale=float(os.environ.get("COOPSIM_VIZ_SCALE", "0.1")))
+page = make_page(scale=float(os.environ.get("COOPSIM_VIZ_SCALE", str(TRUSTED_SCALE))))
