@@ -533,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     v2.add_argument("--scale", type=float, default=TRUSTED_SCALE,
                     help="share of each district's communes simulated in the first model "
                          f"(default {TRUSTED_SCALE:g}, the smallest scale the scale table "
-                         "supports; a step then takes about half a second)")
+                         "supports; a step took under a second on the project's machine)")
     v2.set_defaults(func=_cmd_viz)
     o = sub.add_parser("outcomes", help="list every outcome: level, unit, meaning")
     o.set_defaults(func=_cmd_outcomes)

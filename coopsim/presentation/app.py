@@ -171,7 +171,10 @@ def MembersIncome(model: CoopModel) -> None:
 
 @solara.component
 def Budget(model: CoopModel) -> None:
-    """Budget spent per lever and year (m VND; redrawn only when the spending changes)."""
+    """Budget spent per lever and year (m VND at the simulated scale).
+
+    Redrawn only when the spending rows change.
+    """
     _subscribe()
     pol = model.policy
     rows = pol.spending_table() if pol is not None else []
@@ -186,7 +189,8 @@ def Budget(model: CoopModel) -> None:
         else:
             ax.text(0.5, 0.5, "no budget spent (baseline or before the first lever)",
                     ha="center", transform=ax.transAxes)
-        ax.set(xlabel="year", ylabel="spent (m VND)", title="Budget spent per lever")
+        ax.set(xlabel="year", ylabel="spent (m VND, simulated scale)",
+               title="Budget spent per lever")
         return fig
 
     key = tuple((r["year"], r["lever"], r["spent"]) for r in rows)
