@@ -299,12 +299,12 @@ def update_membership(hh: HouseholdStore, coops: CoopArrays, sales: MonthSales, 
         hh.cell, len(cell_size), np.float32(thr), np.float32(max(thr, 1e-3)),
         np.float32(1 - rate), np.float32(rate))
     peer, cell_trust = _cell_shares(n_mem, sat_sum, cell_size)
-    has = ~np.isnan(cell_trust)
+    has, zero = ~np.isnan(cell_trust), np.float32(0.0)
     saved = kernels.book_and_attend(
         sales.net_income, hh.income[month], hh.income12, hh.cash,
-        np.float32(params.savings_rate), hh.coop, hh.cell, hh.awareness, hh.trust,
-        hh.satisfaction, params.awareness_diffusion * peer, has, cell_trust,
-        np.where(has, np.float32(rate), np.float32(0.0)))
+        np.float32(params.savings_rate), members, hh.cell, hh.awareness, hh.trust,
+        hh.satisfaction, params.awareness_diffusion * peer, np.where(has, cell_trust, zero),
+        np.where(has, np.float32(rate), zero))
     leavers = members[hh.unhappy[members] >= params.exit_patience]
     return _joiners(hh, coops, peer, params, rng), leavers, float(saved.sum(dtype=np.float64))
 

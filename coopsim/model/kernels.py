@@ -110,25 +110,25 @@ def member_satisfaction_arrays(members: np.ndarray, rows: np.ndarray, benefit: n
 
 
 def book_and_attend_arrays(net: np.ndarray, income: np.ndarray, income12: np.ndarray,
-                           cash: np.ndarray, savings_rate: np.float32, coop: np.ndarray,
+                           cash: np.ndarray, savings_rate: np.float32, members: np.ndarray,
                            cell: np.ndarray, awareness: np.ndarray, trust: np.ndarray,
-                           satisfaction: np.ndarray, gain: np.ndarray, has: np.ndarray,
-                           cell_trust: np.ndarray, rate: np.ndarray) -> np.ndarray:
+                           satisfaction: np.ndarray, gain: np.ndarray,
+                           cell_target: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """Book each household's month (income, savings) and update awareness and trust.
 
-    ``income`` is the month's row of the 12-month ring. Members become aware and move
-    their trust towards their own satisfaction; others gain awareness from members
-    around them and move their trust towards their cell's members' (``rate`` 0 where a
-    cell has none, so trust stays: t + -0.0 == t). Returns what each household saved.
+    ``income`` is the month's row of the 12-month ring; ``members`` the sorted rows of
+    members. Members become aware and move their trust towards their own satisfaction;
+    others gain awareness from members around them and move their trust towards their
+    cell's ``cell_target`` (``rate`` 0 where a cell has no members, so trust stays:
+    t + -0.0 == t). Returns what each household saved.
     """
     income12 += net - income
     income[:] = net
     saved = np.minimum(net, savings_rate * net)
     cash += saved
-    members = np.flatnonzero(coop >= 0)
     awareness += gain.take(cell) * (1.0 - awareness)
     awareness[members] = 1.0
-    target = np.where(has, cell_trust, np.float32(0.0)).take(cell)
+    target = cell_target.take(cell)
     target[members] = 0.5 + 0.5 * satisfaction[members]
     target -= trust
     target *= rate.take(cell)
@@ -234,14 +234,15 @@ def member_satisfaction_loop(members: np.ndarray, rows: np.ndarray, benefit: np.
 
 
 def book_and_attend_loop(net: np.ndarray, income: np.ndarray, income12: np.ndarray,
-                         cash: np.ndarray, savings_rate: np.float32, coop: np.ndarray,
+                         cash: np.ndarray, savings_rate: np.float32, members: np.ndarray,
                          cell: np.ndarray, awareness: np.ndarray, trust: np.ndarray,
-                         satisfaction: np.ndarray, gain: np.ndarray, has: np.ndarray,
-                         cell_trust: np.ndarray, rate: np.ndarray
+                         satisfaction: np.ndarray, gain: np.ndarray,
+                         cell_target: np.ndarray, rate: np.ndarray
                         ) -> np.ndarray:  # pragma: no cover - compiled
     """:func:`book_and_attend_arrays` as one loop."""
-    half, one, zero = np.float32(0.5), np.float32(1.0), np.float32(0.0)
+    half, one = np.float32(0.5), np.float32(1.0)
     saved = np.empty(net.shape[0], np.float32)
+    k = 0
     for i in range(net.shape[0]):
         x = net[i]
         income12[i] += np.float64(x - income[i])
@@ -252,13 +253,13 @@ def book_and_attend_loop(net: np.ndarray, income: np.ndarray, income12: np.ndarr
         cash[i] += np.float64(s)
         c = cell[i]
         a = awareness[i]
-        a = a + gain[c] * (one - a)
-        if coop[i] >= 0:
+        if k < members.shape[0] and members[k] == i:
+            k += 1
             awareness[i] = one
             target = half + half * satisfaction[i]
         else:
-            awareness[i] = a
-            target = cell_trust[c] if has[c] else zero
+            awareness[i] = a + gain[c] * (one - a)
+            target = cell_target[c]
         t = trust[i]
         trust[i] = t + (target - t) * rate[c]
     return saved
