@@ -9,7 +9,8 @@ sums, and ``exp``/``log``, whose SIMD paths differ from the C library's) stays i
 numpy, in the callers. ``tests/test_kernels.py`` checks the two backends bit for bit.
 
 Numba costs memory and start-up (LLVM: 100-130 MiB more peak memory in a full run and
-about 0.35 s per process to import it and load the cached loops) and saves time in
+about 0.35 s per process to import it and load the cached loops, paid only by a
+process that steps a model: the backend is chosen on first use) and saves time in
 every step (the household phase 1.24 -> 0.81 s a full run, the steps about 20%);
 benchmarks/RESULTS.md has the figures. The compiled loops are built on first use
 (about 1.5 s) and cached next to this file, or in Numba's user cache
@@ -23,13 +24,9 @@ The loops do not check indices (Numba does not): they are called only by
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
-
-try:
-    from numba import njit
-except ImportError:  # the numpy backend
-    njit = None
 
 __all__ = ["BACKEND", "book_and_attend", "member_sales", "member_satisfaction", "produce"]
 
@@ -265,8 +262,8 @@ def book_and_attend_loop(net: np.ndarray, income: np.ndarray, income12: np.ndarr
     return saved
 
 
-def _compiled(loop):
-    """``loop`` compiled and cached; uncached where no cache folder can be written.
+def _compiled(loop, njit):
+    """``loop`` compiled by ``njit`` and cached; uncached where no cache can be written.
 
     Numba refuses ``cache=True`` at decoration when neither this package's folder nor
     its user cache (``NUMBA_CACHE_DIR``) is writable.
@@ -277,17 +274,49 @@ def _compiled(loop):
         return njit(loop)
 
 
-BACKEND = "numba" if njit is not None and os.environ.get("COOPSIM_NUMBA", "1") != "0" \
-    else "numpy"
 ARRAYS = {"produce": produce_arrays, "member_sales": member_sales_arrays,
           "member_satisfaction": member_satisfaction_arrays,
           "book_and_attend": book_and_attend_arrays}
 LOOPS = {"produce": produce_loop, "member_sales": member_sales_loop,
          "member_satisfaction": member_satisfaction_loop,
          "book_and_attend": book_and_attend_loop}
-# what the household rules call: the compiled loops, or the arrays without Numba
-COMPILED = {name: _compiled(loop) for name, loop in LOOPS.items()} \
-    if BACKEND == "numba" else {}
-_chosen = COMPILED or ARRAYS
-produce, member_sales = _chosen["produce"], _chosen["member_sales"]
-member_satisfaction, book_and_attend = _chosen["member_satisfaction"], _chosen["book_and_attend"]
+
+
+def _resolve() -> dict:
+    """Choose the backend on first use (Numba, and LLVM with it, load only then).
+
+    Importing Numba costs about 0.3 s and 70 MiB, which commands and processes that
+    never step a model (``coopsim params``, an experiment's driver) need not pay.
+    """
+    compiled: dict = {}
+    if os.environ.get("COOPSIM_NUMBA", "1") != "0":
+        try:
+            from numba import njit
+        except ImportError:  # not installed, or not for this numpy: the numpy backend
+            njit = None
+        if njit is not None:
+            compiled = {name: _compiled(loop, njit) for name, loop in LOOPS.items()}
+    chosen = {"BACKEND": "numba" if compiled else "numpy", "COMPILED": compiled,
+              **(compiled or ARRAYS)}
+    globals().update(chosen)
+    return chosen
+
+
+# resolved on first access by __getattr__ (annotated only, so that access gets there)
+BACKEND: str
+COMPILED: dict
+produce: Callable
+member_sales: Callable
+member_satisfaction: Callable
+book_and_attend: Callable
+
+
+def __getattr__(name: str):
+    """The backend's names: the compiled loops, or the arrays without Numba.
+
+    ``BACKEND``, ``COMPILED`` and the four functions the household rules call are
+    resolved on first access.
+    """
+    if name in ("BACKEND", "COMPILED", *ARRAYS):
+        return _resolve()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
