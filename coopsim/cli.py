@@ -24,6 +24,7 @@ from coopsim.core.errors import CoopsimError, RunsFailedError
 from coopsim.core.outputs import check_folder, record_outputs
 from coopsim.model import outcomes
 from coopsim.model.network import write_network
+from coopsim.policy.point import check_overrides, factor_spec, resolve_point
 from coopsim.policy.runner import validate_run_args
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios
 from coopsim.world.params import (
@@ -48,19 +49,25 @@ LINK_COLUMNS = outcomes.table_columns("links")
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, Any]:
-    """Turn ``name=value`` strings into typed overrides (types from the declarations)."""
-    specs, out = param_specs(), {}
+    """Turn ``name=value`` strings into typed overrides (types from the declarations).
+
+    A name is a model parameter, ``policy.budget`` or ``levers.NAME.FIELD``
+    (:func:`coopsim.policy.point.factor_spec`).
+    """
+    out = {}
     for item in items:
         name, sep, raw = item.partition("=")
         if not sep:
             raise ParameterError(f"--set expects name=value, got {item!r}")
         name = name.strip()
-        if name not in specs:
-            Params.from_overrides({name: None})  # raises with a did-you-mean hint
+        spec = factor_spec(name)  # raises with a did-you-mean hint
+        if spec.type not in (int, float, str):
+            raise ParameterError(f"'{name}' is a {spec.type.__name__}: write it in a "
+                                 "scenario file, not with --set")
         try:
-            out[name] = specs[name].type(raw)
+            out[name] = spec.type(raw)
         except ValueError:
-            raise ParameterError(f"parameter '{name}' must be {specs[name].type.__name__}, "
+            raise ParameterError(f"parameter '{name}' must be {spec.type.__name__}, "
                                  f"got {raw!r}") from None
     return out
 
@@ -103,7 +110,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.scale is not None:
         overrides["scale"] = args.scale
     validate_run_args(args.seed, args.years)
-    Params.from_overrides(overrides)
+    check_overrides(overrides)
     if args.network is not None and args.network.suffix not in (".graphml", ".csv"):
         raise ParameterError(f"--network must end in .graphml or .csv, got {str(args.network)!r}")
     if args.network is not None and args.network.name != str(args.network):
@@ -111,7 +118,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                              f"got {str(args.network)!r}")
     province = load_province(args.province)
     scenario = load_scenario(args.scenario)
-    scale = Params.from_overrides({**scenario.overrides(), **overrides}).scale
+    scale = resolve_point(scenario, overrides)[1].scale
     check_folder(args.out, "run")
     _warn_scale([scale])  # after every check: bad input gets its error alone
     with tqdm(total=12 * args.years, desc="months", unit="mo", disable=args.quiet,
@@ -154,21 +161,28 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.scale is not None:
         overrides["scale"] = args.scale
     for name in args.scenarios:  # every scenario must load before any run starts
-        Params.from_overrides({**load_scenario(name).overrides(), **overrides})
+        resolve_point(load_scenario(name), overrides)
     validate_run_args(args.seed, args.years)
     if args.reps < 2:
         raise ParameterError(f"--reps must be at least 2 to compare, got {args.reps}")
-    design = scenario_comparison(args.scenarios, args.reps, args.seed, args.years, overrides)
+    province = _province(args.province)
+    design = scenario_comparison(args.scenarios, args.reps, args.seed, args.years, overrides,
+                                 province)
     executor = _experiment_checks(args, design, "compare")
     bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
         result = compare(args.scenarios, args.out, reps=args.reps, years=args.years,
                          master_seed=args.seed, overrides=overrides, executor=executor,
-                         retries=args.retries, progress=progress)
+                         retries=args.retries, progress=progress, province=province)
     result.files.update(write_comparison_report(result, args.out))
     print(comparison_table(result.summary))
     print(f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
     return _failed_status(result.failed, design.n_runs, args.out)
+
+
+def _province(path: Path | None) -> str | None:
+    """A --province file as the engine stores it (checked when the inputs are read)."""
+    return None if path is None else str(path)
 
 
 def _warn_scale(scales: Any) -> None:
@@ -269,6 +283,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from coopsim.experiment.sweep import design_from_spec, load_spec, run_sweep
 
     design = design_from_spec(load_spec(args.spec), str(args.spec))
+    if args.province is not None:
+        design.province = _province(args.province)
     outputs = outcomes.check_run_outcomes(_names(args.outputs))
     for name in {p["scenario"] for p in design.points}:
         load_scenario(name)
@@ -323,6 +339,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     validate_run_args(args.seed, args.years)
     design = sensitivity_design(args.method, bounds, args.n, args.scenario, fixed, args.reps,
                                 args.seed, args.years)
+    design.province = _province(args.province)
     executor = _experiment_checks(args, design, "sensitivity")
     bar, progress = _progress_bar(design.n_runs, args.quiet)
     with bar:
@@ -348,7 +365,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     targets = str(args.targets.resolve()) if args.targets else None
     spec = load_spec(args.spec, targets=targets, particles=args.particles,
                      max_generations=args.generations, scale=args.scale, seed=args.seed,
-                     check_reps=args.check_reps, posterior_draws=args.posterior_draws)
+                     check_reps=args.check_reps, posterior_draws=args.posterior_draws,
+                     province=_province(args.province))
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
@@ -374,6 +392,13 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
                              "inside"]].round(4).to_string(index=False))
     print(f"wrote {', '.join(sorted(p.name for p in result.files.values()))} to {args.out}")
     return 0
+
+
+def _province_arg(p: argparse.ArgumentParser,
+                  default: str = "default: the embedded Quang Binh 2018") -> None:
+    p.add_argument("--province", type=Path, default=None,
+                   help=f"province file (TOML; `coopsim province` writes one to edit); "
+                        f"{default}")
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
@@ -446,10 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
     r.add_argument("--scale", type=float, default=None,
                    help=SCALE_HELP)
-    r.add_argument("--province", type=Path, default=None,
-                   help="province file (TOML); default: the embedded Quang Binh 2018")
+    _province_arg(r)
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a parameter (repeatable); see `coopsim params`")
+                   help="override a parameter, policy.budget or levers.LEVER.FIELD "
+                        "(repeatable); see `coopsim params`")
     r.add_argument("--params", type=Path, default=None, metavar="FILE",
                    help="parameter values from a TOML [params] table, e.g. a calibration's "
                         "fitted_params.toml (--set wins over it)")
@@ -475,6 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parameter values from a TOML [params] table (--set wins over it)")
     m.add_argument("--out", type=Path, required=True,
                    help="output folder (holds the store: run again to resume)")
+    _province_arg(m)
     _executor_args(m)
     m.set_defaults(func=_cmd_compare)
     w = sub.add_parser("sweep", help="run any design from a spec file (resumable)")
@@ -485,6 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--outputs", default="weak_share,good_fair_share,linked_share",
                    metavar="NAME,...", help="run-level outcomes summarised per point "
                                             "(see `coopsim outcomes`; default: %(default)s)")
+    _province_arg(w, "default: the spec's [sweep] province, else the embedded Quang Binh "
+                     "2018")
     _executor_args(w)
     w.set_defaults(func=_cmd_sweep)
     z = sub.add_parser("sensitivity", help="Morris or Sobol indices of weak and linked shares")
@@ -503,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "outcomes`; default: %(default)s)")
     z.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     z.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
+    _province_arg(z)
     _executor_args(z)
     z.set_defaults(func=_cmd_sensitivity)
     k = sub.add_parser("calibrate", help="fit parameters to observed figures (APMC-ABC) and "
@@ -525,6 +554,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="continue the calibration already in --out")
     k.add_argument("--figures", action="store_true",
                    help="list the figures a target can name, and exit")
+    _province_arg(k, "default: the spec's [calibration] province, else the embedded "
+                     "Quang Binh 2018")
     _executor_args(k)
     k.set_defaults(func=_cmd_calibrate)
     v2 = sub.add_parser("viz", help="start the interactive page (Mesa SolaraViz)")

@@ -43,7 +43,7 @@ from coopsim.core.errors import RunsFailedError
 from coopsim.experiment.designs import Design, RunSpec, replication_seeds
 from coopsim.experiment.engine import execute, run_experiment
 from coopsim.experiment.store import Store
-from coopsim.world.province import default_province
+from coopsim.world.province import load_province
 
 __all__ = ["CalibrationError", "Fit", "check_runs", "fit", "fitted_point", "run_years",
            "stored_figures"]
@@ -78,7 +78,7 @@ class Fit:
 
 def run_years(spec: CalibrationSpec, uses: tuple[str, ...]) -> int:
     """Simulated years needed to reach the last target year of ``uses``."""
-    start = default_province().start_year
+    start = load_province(spec.province).start_year
     last = max(t.year for t in spec.targets.of_use(*uses))
     return max(1, last - start + 1)
 
@@ -108,7 +108,7 @@ def _design(spec: CalibrationSpec, names: list[str], theta: np.ndarray, seed: in
               for row in theta]
     return Design("apmc", points, reps=1, master_seed=seed, years=years,
                   info={"generation": generation, "prior": spec.prior},
-                  common_seeds=False)
+                  common_seeds=False, province=spec.province)
 
 
 def fit(spec: CalibrationSpec, out: Path, executor: Any = None,
@@ -189,7 +189,8 @@ def check_runs(spec: CalibrationSpec, result: Fit, fitted: dict[str, float], out
     for scenario in spec.scenarios():
         designs = {"fitted": Design("calibration_check", [{
             "scenario": scenario, "overrides": {**base, **fitted}}],
-            reps=spec.check_reps, master_seed=seeds[0], years=years)}
+            reps=spec.check_reps, master_seed=seeds[0], years=years,
+            province=spec.province)}
         if len(draws):
             designs["posterior"] = _design(spec, result.names, draws, seeds[1], years, -1,
                                            scenario)

@@ -7,6 +7,8 @@
     scenario = "baseline"                 # scenario of the fit runs (and of every target
                                           # that names none)
     scale = 1.0                           # fraction of the province simulated
+    province = "my_province.toml"         # optional: a province file (relative to the
+                                          # working directory); default: the embedded one
     particles = 300                       # APMC population size
     alpha = 0.5                           # share kept each generation
     p_acc_min = 0.1                       # stop when fewer new points are accepted
@@ -37,6 +39,7 @@ from coopsim.calibration.targets import Target, TargetSet, load_targets
 from coopsim.core.checks import expect_table, number_problem
 from coopsim.core.tomlfile import read_toml
 from coopsim.world.params import ParameterError, Params, param_specs
+from coopsim.world.province import load_province
 
 __all__ = ["CalibrationSpec", "default_spec_path", "load_spec"]
 
@@ -59,6 +62,7 @@ class CalibrationSpec:
     digits: int = 3
     fixed: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    province: str | None = None
 
     def __post_init__(self) -> None:
         _check_prior(self.prior)
@@ -70,6 +74,8 @@ class CalibrationSpec:
         if "scale" in self.fixed:
             raise ParameterError("fixed: give scale in [calibration], not [fixed]")
         _check_scenarios(self)
+        if self.province is not None:  # read now: a bad file stops before any run
+            load_province(self.province)
 
     def scenario_of(self, target: Target) -> str:
         """The scenario whose runs a target is compared with."""
@@ -86,9 +92,14 @@ class CalibrationSpec:
         return max(2, int(round(self.alpha * self.particles)))
 
     def settings(self) -> dict[str, Any]:
-        """The plain settings (for the calibration record)."""
+        """The plain settings (for the calibration record).
+
+        ``province`` only when the spec names one, so records of the embedded province
+        made before the setting existed still match.
+        """
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("targets", "path")}
+                if f.name not in ("targets", "path")
+                and not (f.name == "province" and self.province is None)}
 
 
 def _check_prior(prior: dict[str, tuple[float, float]]) -> None:
@@ -154,7 +165,7 @@ def default_spec_path() -> Path:
     return Path(str(resources.files("coopsim") / "data" / "calibration_quang_binh.toml"))
 
 
-_KEYS = {"targets", "scenario", "scale", "particles", "alpha", "p_acc_min",
+_KEYS = {"targets", "scenario", "province", "scale", "particles", "alpha", "p_acc_min",
          "max_generations", "seed", "check_reps", "posterior_draws", "digits"}
 
 
@@ -192,6 +203,9 @@ def load_spec(path: str | Path | None = None, **changes: Any) -> CalibrationSpec
     if not targets_path.is_absolute():
         targets_path = path.parent / targets_path
     targets = load_targets(targets_path)
+    if not isinstance(head.get("province", ""), str):
+        raise ParameterError(f"calibration spec {path}: calibration.province: must be a "
+                             f"file name, got {head['province']!r}")
     prior = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("prior", {}).items()}
     try:
         return CalibrationSpec(targets=targets, prior=prior, fixed=data.get("fixed", {}),

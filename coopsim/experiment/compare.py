@@ -171,8 +171,13 @@ def _stock_means(yearly: pd.DataFrame, cohort: pd.DataFrame, scenarios: Sequence
 def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: int = 10,
             master_seed: int = 0, overrides: dict[str, Any] | None = None,
             executor: Any = None, retries: int = 1,
-            progress: Callable[[dict[str, int]], None] | None = None) -> Comparison:
+            progress: Callable[[dict[str, int]], None] | None = None,
+            province: str | Path | None = None) -> Comparison:
     """Run and compare ``scenarios`` (the first is the reference); write into ``out``.
+
+    ``overrides`` apply to every run (model parameters, ``policy.budget``, lever fields:
+    :mod:`coopsim.policy.point`); ``province`` is a province file (default: the
+    embedded one).
 
     Running it again with the same folder and arguments resumes the stored experiment
     and tries failed runs again. When runs failed, the comparison is made on the
@@ -186,10 +191,12 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
         RunsFailedError: fewer than 2 replications finished under every scenario
             (the store keeps what finished; run again to retry).
     """
-    design = scenario_comparison(list(scenarios), reps, master_seed, years, overrides)
+    design = scenario_comparison(list(scenarios), reps, master_seed, years, overrides,
+                                 province)
     with run_into(design, out, "compare", executor, retries, progress) as store:
         runs, yearly, failed = store.summary_frame(), store.yearly_frame(), store.failed_frame()
         fates, cohort = store.table_frame("fates"), store.table_frame("cohort")
+        where = {name: store.table_frame(name) for name in WHERE}
     out = Path(out)
     paired = common_reps(runs, scenarios)
     if len(paired) < 2:
@@ -206,9 +213,34 @@ def compare(scenarios: Sequence[str], out: str | Path, reps: int = 30, years: in
                                 "summary.csv": summary, "differences.csv": differences,
                                 "failed_runs.csv": failed,
                                 "decomposition.csv": decomposition, "stock.csv": stock,
-                                "cohort.csv": cohort})
+                                "cohort.csv": cohort,
+                                **{f"{name}.csv": where_means(frame, paired, WHERE[name])
+                                   for name, frame in where.items()}})
     return Comparison(runs, yearly, summary, differences, files, failed, decomposition,
                       stock, cohort)
+
+
+#: the per-run tables of where and for whom, and the column that names each group
+WHERE = {"districts": "district", "income_quintiles": "quintile"}
+
+
+def where_means(frame: pd.DataFrame, paired: Sequence[int], group: str) -> pd.DataFrame:
+    """Each figure's mean over the paired replications, per scenario, year and group.
+
+    The group is a district or an income quintile; ``n`` is the number of replications,
+    and each share and rate also gets its sd across them. Stores made before the tables
+    existed give an empty frame.
+    """
+    if frame.empty:
+        return pd.DataFrame()
+    frame = frame[frame.rep.isin(paired)]
+    keys = ["scenario", "year", group] + (["district_name"] if group == "district" else [])
+    values = [c for c in frame.columns if c not in {*keys, "run_id", "point", "rep", "seed"}]
+    grouped = frame.groupby(keys, sort=False)
+    means = grouped[values].mean().add_suffix("_mean")
+    shares = [c for c in values if c.endswith(("_share", "_rate"))]
+    sds = grouped[shares].std(ddof=1).add_suffix("_sd")
+    return means.join(sds).assign(n=grouped.size()).reset_index()
 
 
 def failed_note(failed: pd.DataFrame) -> str:

@@ -1,6 +1,7 @@
 """Designs: which runs an experiment makes, as data.
 
-A :class:`Design` is a list of design points (a scenario plus parameter overrides),
+A :class:`Design` is a list of design points (a scenario plus overrides of model
+parameters, the budget or lever fields: :mod:`coopsim.policy.point`),
 crossed with replications. Replication seeds are derived up front from one master
 seed with :class:`numpy.random.SeedSequence` and shared by every design point, so
 points are compared under common random numbers. Builders: :func:`explicit`,
@@ -16,21 +17,15 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.stats import qmc
 
 from coopsim.core.checks import expect_table, number_problem
-from coopsim.world.params import (
-    MAX_SEED,
-    MAX_YEARS,
-    ParameterError,
-    Params,
-    check_seed,
-    check_years,
-    param_specs,
-)
+from coopsim.policy.point import check_overrides, factor_spec
+from coopsim.world.params import MAX_SEED, MAX_YEARS, ParameterError, check_seed, check_years
 
 __all__ = ["MAX_REPS", "MAX_RUNS", "MAX_SAMPLES", "MAX_SEED", "MAX_YEARS", "Design", "RunSpec",
            "explicit", "full_factorial", "latin_hypercube", "replication_seeds",
@@ -155,7 +150,12 @@ class Design:
 
 
 def _check_point(i: int, point: Any) -> dict[str, Any]:
-    """A design point is ``{"scenario": str, "overrides": {valid parameters}}``.
+    """A design point is ``{"scenario": str, "overrides": {name: value}}``.
+
+    The overrides' names and values are checked by
+    :func:`~coopsim.policy.point.check_overrides` (model parameters, ``policy.budget``,
+    ``levers.NAME.FIELD``); what depends on the scenario is checked when the design's
+    inputs are read (:func:`~coopsim.experiment.inputs.read_inputs`).
 
     Returns:
         The point with its overrides as plain Python numbers (numpy's become ``int``
@@ -171,20 +171,24 @@ def _check_point(i: int, point: Any) -> dict[str, Any]:
     if expect_table(overrides):
         raise ParameterError(f"design point {i}: overrides must be a table, got {overrides!r}")
     try:
-        values = Params.from_overrides(overrides).to_dict()
+        values = check_overrides(overrides)
     except ParameterError as exc:
         raise ParameterError(f"design point {i}: {exc}") from None
-    return {**point, "overrides": {k: values[k] for k in overrides}}
+    return {**point, "overrides": values}
 
 
 def _check_bounds(bounds: Mapping[str, tuple[float, float]]) -> None:
-    """Bounds name known parameters, each ``(low, high)`` finite, ordered, in range."""
+    """Bounds name numeric factors, each ``(low, high)`` finite, ordered, in range.
+
+    A factor is what :func:`~coopsim.policy.point.factor_spec` declares.
+    """
     if not bounds:
         raise ParameterError("bounds: name at least one parameter to vary")
-    specs = param_specs()
     for name, pair in bounds.items():
-        if name not in specs:
-            Params.from_overrides({name: None})  # raises with a did-you-mean hint
+        spec = factor_spec(name)
+        if spec.type not in (int, float):
+            raise ParameterError(f"bounds of '{name}': a {spec.type.__name__} cannot be "
+                                 f"sampled between bounds; give its values as levels")
         if not isinstance(pair, tuple | list) or len(pair) != 2 \
                 or any(number_problem(v) for v in pair):
             raise ParameterError(f"bounds of '{name}': must be (low, high), two finite "
@@ -192,7 +196,6 @@ def _check_bounds(bounds: Mapping[str, tuple[float, float]]) -> None:
         lo, hi = pair
         if not lo < hi:
             raise ParameterError(f"bounds of '{name}': low must be < high, got ({lo}, {hi})")
-        spec = specs[name]
         if lo < spec.lo or hi > spec.hi:
             raise ParameterError(f"bounds of '{name}': ({lo}, {hi}) leave the parameter's "
                                  f"valid range [{spec.lo}, {spec.hi}] ({spec.unit})")
@@ -207,7 +210,7 @@ def _check_n(n: Any, seed: Any) -> None:
 
 
 def _typed(name: str, value: float) -> float | int:
-    return int(round(value)) if param_specs()[name].type is int else float(value)
+    return int(round(value)) if factor_spec(name).type is int else float(value)
 
 
 def explicit(points: Sequence[Mapping[str, Any]], scenario: str = "baseline", reps: int = 1,
@@ -270,9 +273,11 @@ def sobol_sequence(bounds: Mapping[str, tuple[float, float]], n: int,
 
 
 def scenario_comparison(scenarios: Sequence[str], reps: int, master_seed: int = 0,
-                        years: int = 10, overrides: Mapping[str, Any] | None = None) -> Design:
+                        years: int = 10, overrides: Mapping[str, Any] | None = None,
+                        province: str | Path | None = None) -> Design:
     """Each scenario as a point, all run over the same replication seeds."""
     if len(set(scenarios)) != len(scenarios):
         raise ParameterError(f"scenarios must be distinct, got {list(scenarios)}")
     pts = [{"scenario": s, "overrides": dict(overrides or {})} for s in scenarios]
-    return Design("comparison", pts, reps, master_seed, years)
+    return Design("comparison", pts, reps, master_seed, years,
+                  province=None if province is None else str(province))

@@ -78,7 +78,7 @@ def execute(spec: RunSpec, measures: Callable[[Any], dict[str, float]] | None = 
 
 
 #: the tables of each run kept in the store beside its yearly rows
-RUN_TABLES = ("events", "cohort", "fates")
+RUN_TABLES = ("events", "cohort", "fates", "districts", "income_quintiles")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -21,7 +21,10 @@ from typing import Any
 
 from coopsim.core.codeinfo import code_digest
 from coopsim.experiment.designs import Design, RunSpec
-from coopsim.policy.scenarios import load_scenario, shipped_scenarios
+from coopsim.policy.package import PolicyError
+from coopsim.policy.point import resolve_point
+from coopsim.policy.scenarios import Scenario, load_scenario, shipped_scenarios
+from coopsim.world.params import ParameterError
 from coopsim.world.province import load_province
 
 __all__ = ["Inputs", "changes", "read_inputs"]
@@ -71,24 +74,43 @@ class Inputs:
 def read_inputs(design: Design) -> Inputs:
     """Read and validate every input file ``design`` names (in this process's directory).
 
+    Each point's overrides are applied to its scenario once here
+    (:func:`~coopsim.policy.point.resolve_point`), so a point that cannot run is refused
+    before any run starts.
+
     Raises:
-        PolicyError: a scenario is unknown or malformed. ProvinceError: likewise the
-        province.
+        PolicyError: a scenario is unknown or malformed, or a point's lever fields do
+        not fit its scenario. ProvinceError: likewise the province.
     """
     shipped = shipped_scenarios()
-    scenarios, data = {}, {}
+    scenarios, data, loaded = {}, {}, {}
     for ref in sorted({str(p.get("scenario", "baseline")) for p in design.points}):
-        text = _canonical(load_scenario(ref).to_dict())
+        loaded[ref] = load_scenario(ref)
+        text = _canonical(loaded[ref].to_dict())
         origin = (f"shipped scenario {ref}" if ref in shipped
                   else str(Path(ref).expanduser().resolve()))
         scenarios[ref] = {"origin": origin, "sha256": _digest(text)}
         data[ref] = text
+    for i, point in enumerate(design.points):
+        _check_against_scenario(i, point, loaded[str(point.get("scenario", "baseline"))])
     province = load_province(design.province)
     data[""] = _canonical(province.to_dict())
     origin = ("embedded default province" if design.province is None
               else str(Path(design.province).expanduser().resolve()))
     return Inputs(scenarios, {"origin": origin, "sha256": _digest(data[""])},
                   code_digest(), data)
+
+
+def _check_against_scenario(i: int, point: dict[str, Any], scenario: Scenario) -> None:
+    """Check that a point's overrides applied to its scenario make a valid run.
+
+    The levers it sets must be in the scenario and the budget shares still fit; an
+    error names the point.
+    """
+    try:
+        resolve_point(scenario, point.get("overrides", {}))
+    except (ParameterError, PolicyError) as exc:
+        raise type(exc)(f"design point {i}: {exc}") from None
 
 
 def changes(stored: dict[str, Any], now: Inputs) -> list[str]:

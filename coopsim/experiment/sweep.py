@@ -5,6 +5,7 @@
     [sweep]
     design = "lhs"            # explicit | factorial | lhs | sobol_sequence | morris | sobol
     scenario = "baseline"
+    province = "my.toml"      # optional: a province file; default: the embedded one
     reps = 5
     years = 10
     seed = 1
@@ -12,8 +13,9 @@
                               # trajectories (morris)
     [bounds]                  # lhs, sobol_sequence, morris, sobol
     credit_access = [0.0, 0.5]
-    [levels]                  # factorial
-    exit_patience = [3, 6]
+    [levels]                  # factorial; a name may be a model parameter,
+    exit_patience = [3, 6]    # "policy.budget" or "levers.LEVER.FIELD"
+    "levers.consolidation.intensity" = [0.0, 1.0]
     [[points]]                # explicit
     credit_access = 0.2
     [fixed]                   # overrides for every run
@@ -52,7 +54,7 @@ KINDS = ("explicit", "factorial", "lhs", "sobol_sequence", "morris", "sobol")
 #: :mod:`coopsim.model.outcomes` may be)
 OUTPUTS = ("weak_share", "linked_share")
 _TABLES = ("sweep", "bounds", "levels", "points", "fixed")
-_SWEEP_KEYS = {"design", "scenario", "reps", "years", "seed", "n"}
+_SWEEP_KEYS = {"design", "scenario", "province", "reps", "years", "seed", "n"}
 #: integer keys of [sweep]: (default, low, high)
 _SWEEP_NUMBERS = {"reps": (1, 1, MAX_REPS), "n": (8, 1, MAX_SAMPLES)}
 
@@ -84,6 +86,8 @@ def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:
         fail("sweep.design", f"must be one of {', '.join(KINDS)}, got {kind!r}")
     if not isinstance(head.get("scenario", "baseline"), str):
         fail("sweep.scenario", f"must be a scenario name or file, got {head['scenario']!r}")
+    if not isinstance(head.get("province", ""), str):
+        fail("sweep.province", f"must be a province file, got {head['province']!r}")
     for key, (default, lo, hi) in _SWEEP_NUMBERS.items():
         problem = number_problem(head.get(key, default), integer=True, lo=lo, hi=hi)
         if problem:
@@ -103,19 +107,26 @@ def design_from_spec(spec: dict[str, Any], origin: str = "<spec>") -> Design:
               "years": head.get("years", 10)}
     scenario, fixed = head.get("scenario", "baseline"), spec.get("fixed", {})
     bounds = {k: tuple(v) for k, v in spec.get("bounds", {}).items()}
-    n = head.get("n", 8)
     try:
-        if kind == "explicit":
-            return designs.explicit([{**fixed, **p} for p in spec.get("points", [])],
-                                    scenario, **common)
-        if kind == "factorial":
-            return designs.full_factorial(spec.get("levels", {}), scenario, fixed=fixed, **common)
-        if kind in ("lhs", "sobol_sequence"):
-            build = designs.latin_hypercube if kind == "lhs" else designs.sobol_sequence
-            return build(bounds, n, scenario, fixed=fixed, **common)
-        return sensitivity_design(kind, bounds, n, scenario, fixed, **common)
+        design = _build(kind, spec, scenario, fixed, bounds, head.get("n", 8), common)
     except ParameterError as exc:
         raise ParameterError(f"sweep spec {origin}: {exc}") from None
+    design.province = head.get("province")  # a file name, checked above
+    return design
+
+
+def _build(kind: str, spec: dict[str, Any], scenario: str, fixed: dict[str, Any],
+           bounds: dict[str, tuple[float, float]], n: int, common: dict[str, Any]) -> Design:
+    """The design of a validated spec's ``[sweep] design`` kind."""
+    if kind == "explicit":
+        return designs.explicit([{**fixed, **p} for p in spec.get("points", [])],
+                                scenario, **common)
+    if kind == "factorial":
+        return designs.full_factorial(spec.get("levels", {}), scenario, fixed=fixed, **common)
+    if kind in ("lhs", "sobol_sequence"):
+        build = designs.latin_hypercube if kind == "lhs" else designs.sobol_sequence
+        return build(bounds, n, scenario, fixed=fixed, **common)
+    return sensitivity_design(kind, bounds, n, scenario, fixed, **common)
 
 
 def sensitivity_design(method: str, bounds: dict[str, tuple[float, float]], n: int,

@@ -22,7 +22,7 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from coopsim.model import brands, membership, ocop, outcomes
+from coopsim.model import brands, membership, ocop, outcomes, where
 from coopsim.model.accounts import World
 from coopsim.model.board import Board
 from coopsim.model.business import (
@@ -69,6 +69,8 @@ CLASSES = ("good", "fair", "average", "weak")
 #: declared in :mod:`coopsim.model.outcomes`)
 METRICS = tuple(outcomes.month_columns())
 YEARLY_COLUMNS = outcomes.year_columns()
+#: the tables of districts and start-income quintiles, with their declared columns
+_WHERE_TABLES = {"districts": outcomes.DISTRICT_OUTCOMES, "quintiles": outcomes.QUINTILE_OUTCOMES}
 COOP_YEAR_COLUMNS = outcomes.coop_year_columns()
 _YEARLY = frozenset(YEARLY_COLUMNS)
 
@@ -112,6 +114,7 @@ class CoopModel(mesa.Model):
         self.world = World()
         self.households, self.commune_district, self.district_share = generate_households(
             province, self.params, self.rng)
+        self.start_quintile = where.start_quintiles(self.households.income12)
         self._n_products = len(province.products)
         seas = np.array([p.seasonality for p in province.products])
         self._season = seas / seas.mean(axis=1, keepdims=True)
@@ -150,7 +153,8 @@ class CoopModel(mesa.Model):
         self._year_side_selling: list[float] = []
         self.datacollector = DataCollector(
             model_reporters={k: partial(_metric, name=k) for k in METRICS},
-            tables={"yearly": YEARLY_COLUMNS, "coop_years": COOP_YEAR_COLUMNS})
+            tables={"yearly": YEARLY_COLUMNS, "coop_years": COOP_YEAR_COLUMNS,
+                    **{name: list(cols) for name, cols in _WHERE_TABLES.items()}})
         self.running = True
         self._update_metrics(side_selling=0.0)
         self.datacollector.collect(self)
@@ -370,6 +374,7 @@ class CoopModel(mesa.Model):
         entered = len(enter_businesses(self)) + len(enter_on_growth(self))
         self.businesses_entered += entered
         self._update_metrics(side_selling=side_selling)
+        self._where_rows()
         self._yearly_row(self.founded - founded0, self.dissolved - dissolved0,
                          self.loans_granted - loans0, businesses_entered=entered,
                          founded_assisted=self.founded_assisted - assisted0,
@@ -477,6 +482,16 @@ class CoopModel(mesa.Model):
             raise RuntimeError(f"yearly row and outcomes.year_columns() differ: "
                                f"{sorted(row.keys() ^ _YEARLY)}")
         self.datacollector.add_table_row("yearly", row)
+
+    def _where_rows(self) -> None:
+        """This December's rows per district and per start-income quintile."""
+        for table, rows in (("districts", where.district_rows(self)),
+                            ("quintiles", where.quintile_rows(self))):
+            for row in rows:
+                if row.keys() != _WHERE_TABLES[table].keys():  # declared and computed differ
+                    raise RuntimeError(f"{table} row and its outcomes differ: "
+                                       f"{sorted(row.keys() ^ _WHERE_TABLES[table].keys())}")
+                self.datacollector.add_table_row(table, row)
 
     def _rating_figures(self) -> dict[str, float]:
         """The year's scores, and the live cooperatives weak or ceased at the rating."""

@@ -7,7 +7,10 @@ An :class:`Outcome` is recorded at one level:
 * ``year``: each December, after the ratings, in the yearly table (``yearly.csv``);
 * ``derived``: a yearly figure computed after the run from the yearly and
   per-cooperative tables (:func:`derive_yearly`), also in the yearly table;
-* ``coop_year``: one value per cooperative and year (``coop_years.csv``).
+* ``coop_year``: one value per cooperative and year (``coop_years.csv``);
+* ``district_year`` and ``quintile_year``: one value per district, or per quintile of
+  the households' income at the start, and year (``districts.csv``,
+  ``income_quintiles.csv``; :mod:`coopsim.model.where`).
 
 Every yearly outcome also gives a run-level figure, its value in the last year
 (:func:`run_summary`); a ``flow`` (events in the year) gives its total over the run too,
@@ -31,12 +34,14 @@ import pandas as pd
 
 from coopsim.core.errors import ParameterError
 
-__all__ = ["COOP_OUTCOMES", "COOP_YEAR", "DERIVED", "MONTH", "OUTCOMES", "YEAR", "Outcome",
+__all__ = ["COOP_OUTCOMES", "COOP_YEAR", "DERIVED", "DISTRICT_OUTCOMES", "DISTRICT_YEAR",
+           "MONTH", "OUTCOMES", "QUINTILE_OUTCOMES", "QUINTILE_YEAR", "YEAR", "Outcome",
            "check_run_outcomes", "coop_year_columns", "derive_yearly", "headline",
            "month_columns", "plain", "run_outcome_names", "run_summary", "table_columns",
            "year_columns"]
 
 MONTH, YEAR, DERIVED, COOP_YEAR = "month", "year", "derived", "coop_year"
+DISTRICT_YEAR, QUINTILE_YEAR = "district_year", "quintile_year"
 CLASSES = ("good", "fair", "average", "weak")
 #: prefixes of the policy families (added to the yearly table by the policy layer)
 POLICY_FAMILIES = ("spent_",)
@@ -330,6 +335,60 @@ _COOP_OUTCOMES: tuple[Outcome, ...] = (
        "side-sold)", COOP_YEAR),
     _o("initial", "yes/no", "in the province's starting stock", COOP_YEAR),
 )
+
+def _people(level: str) -> tuple[Outcome, ...]:
+    """The household figures of a district or quintile row (declared once for both)."""
+    return (
+        _o("households", "households", "households simulated in the group", level),
+        _o("members", "households", "member households", level),
+        _o("membership_rate", "share", "households that are members", level),
+        _o("linked_member_rate", "share", "households that are members of a cooperative "
+           "with a running contract", level),
+        _o("income_mean", "m VND/year", "mean 12-month income of the group's households",
+           level),
+        _o("income_member", "m VND/year", "mean 12-month income of its member households "
+           "(empty without members)", level),
+        _o("income_nonmember", "m VND/year", "mean 12-month income of its other households",
+           level),
+    )
+
+
+#: per district each December (``districts.csv``; :mod:`coopsim.model.where`)
+_DISTRICT_OUTCOMES: tuple[Outcome, ...] = (
+    _o("year", "year", "calendar year (December, after the ratings)", DISTRICT_YEAR),
+    _o("district", "index", "the district's index in the province file", DISTRICT_YEAR),
+    _o("district_name", "name", "the district's name", DISTRICT_YEAR),
+    _o("simulated_share", "share", "share of the district's communes simulated (the "
+       "counts are at that scale)", DISTRICT_YEAR),
+    _o("n_live", "cooperatives", "active or inactive cooperatives", DISTRICT_YEAR),
+    _o("n_rated", "cooperatives", "cooperatives rated at the year's rating", DISTRICT_YEAR),
+    *(_o(f"n_{c}", "cooperatives", f"cooperatives rated {c}", DISTRICT_YEAR)
+      for c in CLASSES),
+    _o("n_active", "cooperatives", "active cooperatives", DISTRICT_YEAR),
+    _o("n_linked", "cooperatives", "active cooperatives with at least one running "
+       "contract", DISTRICT_YEAR),
+    _o("links_active", "contracts", "running contracts of its cooperatives", DISTRICT_YEAR),
+    _o("weak_share", "share", "weak among its rated cooperatives (empty: none rated)",
+       DISTRICT_YEAR),
+    _o("linked_share", "share", "linked among its active cooperatives (empty: none "
+       "active)", DISTRICT_YEAR),
+    *_people(DISTRICT_YEAR),
+)
+
+#: per quintile of the households' 12-month income at the start, each December
+#: (``income_quintiles.csv``; :mod:`coopsim.model.where`)
+_QUINTILE_OUTCOMES: tuple[Outcome, ...] = (
+    _o("year", "year", "calendar year (December, after the ratings)", QUINTILE_YEAR),
+    _o("quintile", "1-5", "quintile of the households' 12-month income at the start (1: "
+       "the poorest fifth; fixed groups)", QUINTILE_YEAR),
+    *_people(QUINTILE_YEAR),
+)
+
+#: per district outcomes by name
+DISTRICT_OUTCOMES: dict[str, Outcome] = {o.name: o for o in _DISTRICT_OUTCOMES}
+#: per start-income quintile outcomes by name
+QUINTILE_OUTCOMES: dict[str, Outcome] = {o.name: o for o in _QUINTILE_OUTCOMES}
+
 
 #: every province-level outcome by name, in declaration order
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _OUTCOMES}

@@ -29,6 +29,7 @@ from coopsim.model.coop_model import CoopModel
 from coopsim.model.outcomes import derive_yearly
 from coopsim.model.stock import STOCK_COLUMNS, cohort_table, events_table, fates_table
 from coopsim.policy.package import Policy
+from coopsim.policy.point import resolve_point
 from coopsim.policy.scenarios import Scenario, load_scenario
 from coopsim.world.params import Params, check_seed, check_years
 from coopsim.world.province import Province, load_province
@@ -58,6 +59,10 @@ class RunResult:
         cohort: the starting stock's fate each year by its first class.
         fates: every cooperative's status and class at the end (and whether it was in
             the starting stock).
+        districts: per district and year, cooperatives by class, links, members and
+            incomes (:mod:`coopsim.model.where`).
+        income_quintiles: per quintile of the households' income at the start and
+            year, membership and incomes.
     """
 
     monthly: pd.DataFrame
@@ -72,6 +77,8 @@ class RunResult:
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     cohort: pd.DataFrame = field(default_factory=pd.DataFrame)
     fates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    districts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    income_quintiles: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def stock(self) -> pd.DataFrame:
@@ -97,7 +104,8 @@ class RunResult:
         files = {"monthly": self.monthly, "yearly": self.yearly, "coop_years": self.coop_years,
                  "contracts": self.contracts, "spending": self.spending,
                  "lever_figures": self.lever_figures, "stock": self.stock,
-                 "events": self.events, "cohort": self.cohort, "fates": self.fates}
+                 "events": self.events, "cohort": self.cohort, "fates": self.fates,
+                 "districts": self.districts, "income_quintiles": self.income_quintiles}
         written = {name: atomic_write(out / f"{name}.csv", df) for name, df in files.items()}
         written["provenance"] = atomic_write(
             out / "provenance.json", json.dumps(self.provenance, indent=2, default=str))
@@ -161,7 +169,9 @@ def run(scenario: Scenario | str | Path | None = None,
     Args:
         scenario: a :class:`~coopsim.policy.scenarios.Scenario`, the name of a shipped one, a
             path to a scenario file, or ``None`` for the baseline (no measures).
-        overrides: parameter values that differ from the defaults and the scenario's.
+        overrides: what differs from the defaults and the scenario: model parameters,
+            ``policy.budget`` and lever fields ``levers.NAME.FIELD``
+            (:mod:`coopsim.policy.point`).
         seed: the run's seed; the same seed gives identical tables, and the same
             external conditions (prices, harvests) whatever the scenario.
         years: number of years (12 monthly steps each) from the province's start.
@@ -178,7 +188,7 @@ def run(scenario: Scenario | str | Path | None = None,
     validate_run_args(seed, years)
     if not isinstance(scenario, Scenario):
         scenario = load_scenario("baseline" if scenario is None else scenario)
-    params = Params.from_overrides({**scenario.overrides(), **dict(overrides or {})})
+    scenario, params = resolve_point(scenario, overrides)
     if not isinstance(province, Province):
         province = load_province(province)
     record = provenance(params, province, seed, years)
@@ -206,7 +216,9 @@ def run(scenario: Scenario | str | Path | None = None,
                                columns=CONTRACT_COLUMNS),
         network=model.network(include_ended=True) if network else None,
         spending=spending, lever_figures=figures, events=events,
-        cohort=cohort_table(coop_years, events), fates=fates_table(model))
+        cohort=cohort_table(coop_years, events), fates=fates_table(model),
+        districts=dc.get_table_dataframe("districts"),
+        income_quintiles=dc.get_table_dataframe("quintiles"))
     release(model)
     return result
 

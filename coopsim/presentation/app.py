@@ -29,6 +29,7 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 from coopsim.model.coop_model import CoopModel  # noqa: E402
 from coopsim.model.outcomes import OUTCOMES  # noqa: E402
 from coopsim.policy.levers import LEVERS  # noqa: E402
+from coopsim.policy.point import resolve_point  # noqa: E402
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios  # noqa: E402
 from coopsim.presentation import plots  # noqa: E402
 from coopsim.world.params import TRUSTED_SCALE, param_specs  # noqa: E402
@@ -49,16 +50,17 @@ class ExploreModel(CoopModel):
     """
 
     def __init__(self, scenario: str = "directive27", seed: int = 2018, **kwargs: Any):
-        levers = {k[6:]: float(v) for k, v in kwargs.items() if k.startswith("lever_")}
-        params = {k: v for k, v in kwargs.items() if not k.startswith("lever_")}
+        factors = {k[6:]: float(v) for k, v in kwargs.items() if k.startswith("lever_")}
+        overrides = {k: v for k, v in kwargs.items() if not k.startswith("lever_")}
         scen = load_scenario(scenario)
-        for lever in scen.levers:
-            factor = levers.get(lever.name, 1.0)
-            lever.schedule = type(lever.schedule)(
-                lever.schedule.start, lever.schedule.end, lever.schedule.intensity * factor,
-                tuple((w, v * factor) for w, v in lever.schedule.changes))
-        super().__init__(seed=int(seed), policy=scen.policy(),
-                         **{**scen.overrides(), **params})
+        for lever in scen.levers:  # a slider multiplies the lever's intensities
+            f, sched = factors.get(lever.name, 1.0), lever.schedule
+            overrides[f"levers.{lever.name}.intensity"] = sched.intensity * f
+            if sched.changes:
+                overrides[f"levers.{lever.name}.schedule"] = [
+                    [f"{y:04d}-{m:02d}", v * f] for (y, m), v in sched.changes]
+        scen, params = resolve_point(scen, overrides)
+        super().__init__(seed=int(seed), policy=scen.policy(), **params.to_dict())
         self.scenario_name = scenario
 
 
