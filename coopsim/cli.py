@@ -24,7 +24,13 @@ from coopsim.core.errors import CoopsimError, RunsFailedError
 from coopsim.core.outputs import check_folder, record_outputs
 from coopsim.model import outcomes
 from coopsim.model.network import write_network
-from coopsim.policy.point import check_overrides, factor_spec, resolve_point
+from coopsim.policy.point import (
+    check_overrides,
+    factor_names,
+    factor_spec,
+    is_policy_key,
+    resolve_point,
+)
 from coopsim.policy.runner import validate_run_args
 from coopsim.policy.scenarios import load_scenario, shipped_scenarios
 from coopsim.world.params import (
@@ -309,8 +315,10 @@ def _names(text: str) -> list[str]:
 def _cmd_outcomes(args: argparse.Namespace) -> int:
     rows = [{"name": o.name, "level": o.level, "unit": o.unit,
              "run figure": (f"{o.name}, {o.name}_total" if o.flow else o.name)
-             if o.level != "coop_year" else "", "meaning": o.doc}
-            for o in [*outcomes.OUTCOMES.values(), *outcomes.COOP_OUTCOMES.values()]]
+             if o.level in ("month", "year", "derived") else "", "meaning": o.doc}
+            for o in [*outcomes.OUTCOMES.values(), *outcomes.COOP_OUTCOMES.values(),
+                      *outcomes.DISTRICT_OUTCOMES.values(),
+                      *outcomes.QUINTILE_OUTCOMES.values()]]
     with pd.option_context("display.max_colwidth", 90, "display.width", 200):
         print(pd.DataFrame(rows).to_string(index=False))
     return 0
@@ -366,7 +374,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec, targets=targets, particles=args.particles,
                      max_generations=args.generations, scale=args.scale, seed=args.seed,
                      check_reps=args.check_reps, posterior_draws=args.posterior_draws,
-                     province=_province(args.province))
+                     province=None if args.province is None else str(args.province.resolve()))
     if (args.out / "gen_00.sqlite").exists() and not args.resume:
         raise ParameterError(f"{args.out} already holds a calibration; pass --resume to "
                              "continue it, or choose another --out")
@@ -438,9 +446,11 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
+    specs = ([factor_spec(n) for n in factor_names() if is_policy_key(n)] if args.levers
+             else list(param_specs().values()))
     rows = [{"name": s.name, "default": str(s.default), "range": f"[{s.lo}, {s.hi}]",
              "unit": s.unit, "group": s.group, "meaning": s.doc, "source": s.source}
-            for s in param_specs().values()]
+            for s in specs]
     df = pd.DataFrame(rows)
     if args.markdown:
         print("| " + " | ".join(df.columns) + " |")
@@ -486,6 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_run)
     p = sub.add_parser("params", help="list every parameter with unit, range and source")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.add_argument("--levers", action="store_true",
+                   help="list instead what a run point may set in the policy: "
+                        "policy.budget and every levers.LEVER.FIELD")
     p.set_defaults(func=_cmd_params)
     m = sub.add_parser("compare", help="compare scenarios over the same replication seeds")
     m.add_argument("scenarios", nargs="+", help="shipped scenario names or scenario files; "
@@ -495,7 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     m.add_argument("--scale", type=float, default=None, help=SCALE_HELP)
     m.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a parameter in every run (repeatable)")
+                   help="override a parameter, policy.budget or levers.LEVER.FIELD in "
+                        "every run (repeatable); see `coopsim params [--levers]`")
     m.add_argument("--params", type=Path, default=None, metavar="FILE",
                    help="parameter values from a TOML [params] table (--set wins over it)")
     m.add_argument("--out", type=Path, required=True,

@@ -58,11 +58,13 @@ def main() -> None:
     design = design_from_spec(spec, str(SPEC))
     run_sweep(design, args.out, ProcessExecutor(), outputs=("weak_share", "members",
                                                              "dissolved_total", "n_merged"))
-    summary = pd.read_csv(args.out / "summary_by_point.csv")
-    rules = [f"weak {p['overrides'][WEAK]} y, {p['overrides'][PER] or 'any'} per commune"
-             for p in design.points]
+    rules = pd.DataFrame({"point": range(len(design.points)), "rule": [
+        f"weak {p['overrides'][WEAK]} y, {p['overrides'][PER] or 'any'} per commune"
+        for p in design.points]})
+    summary = pd.read_csv(args.out / "summary_by_point.csv").merge(rules, on="point")
+    rules = list(summary.rule)
     rule_figure(summary, rules).savefig(args.out / "consolidation_rule.png", dpi=110)
-    table = summary.assign(rule=rules)[["rule", "weak_share_mean", "members_mean",
+    table = summary[["rule", "weak_share_mean", "members_mean",
                                         "dissolved_total_mean", "n_merged_mean"]]
     print(table.round(3).to_string(index=False))
 

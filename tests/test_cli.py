@@ -22,7 +22,8 @@ def test_run_writes_tables_and_provenance(tmp_path, capsys):
                                                "household_snapshots.npz", "spending.csv",
                                                "lever_figures.csv", "coopsim-output.json",
                                                "stock.csv", "events.csv", "cohort.csv",
-                                               "fates.csv"}
+                                               "fates.csv", "districts.csv",
+                                               "income_quintiles.csv"}
     snaps = np.load(out / "household_snapshots.npz")
     assert {"step0_coop", "step12_coop", "step24_income12"} <= set(snaps.files)
     assert len(snaps["step24_coop"]) == json.loads((out / "provenance.json").read_text())[

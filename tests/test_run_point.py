@@ -208,3 +208,31 @@ def test_the_shipped_consolidation_sweep_spec_is_valid_against_the_directive():
     design = design_from_spec(load_spec(path), str(path))
     assert len(design.points) == 9 and design.points[0]["scenario"] == "directive27"
     read_inputs(design)  # every point applied to the directive, as the engine does
+
+
+def test_a_model_override_is_checked_with_the_scenarios_values_not_the_defaults():
+    """Scoring weights must sum to a total: a point that moves one weight back on a
+    scenario that moved two is valid (the sum is checked on the merged values)."""
+    from coopsim.policy.scenarios import Scenario
+
+    scen = Scenario("moved", parameters={"c09_member_benefits": 15, "c09_capital": 17})
+    _, params = resolve_point(scen, {"c09_member_benefits": 15})
+    assert params.c09_capital == 17
+    check_overrides({"c09_member_benefits": 15})  # alone: per-field checks only
+    with pytest.raises(ParameterError, match="c09"):
+        resolve_point(load_scenario("baseline"), {"c09_member_benefits": 15})
+
+
+def test_a_lever_end_and_a_misspelt_budget_are_refused_without_the_scenario():
+    with pytest.raises(ParameterError, match="expected a month 'YYYY-MM', got 5"):
+        check_overrides({"levers.consolidation.end": 5})
+    with pytest.raises(ParameterError, match="did you mean 'policy.budget'"):
+        check_overrides({"policy.budgt": 1.0})
+
+
+def test_params_lists_the_lever_fields_a_point_may_set(capsys):
+    assert main(["params", "--levers"]) == 0
+    out = capsys.readouterr().out
+    assert "policy.budget" in out and "levers.consolidation.weak_years" in out
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert names and all(n == "policy.budget" or n.startswith("levers.") for n in names)

@@ -7,8 +7,8 @@
     scenario = "baseline"                 # scenario of the fit runs (and of every target
                                           # that names none)
     scale = 1.0                           # fraction of the province simulated
-    province = "my_province.toml"         # optional: a province file (relative to the
-                                          # working directory); default: the embedded one
+    province = "my_province.toml"         # optional: a province file (relative to this
+                                          # file, or absolute); default: the embedded one
     particles = 300                       # APMC population size
     alpha = 0.5                           # share kept each generation
     p_acc_min = 0.1                       # stop when fewer new points are accepted
@@ -206,6 +206,8 @@ def load_spec(path: str | Path | None = None, **changes: Any) -> CalibrationSpec
     if not isinstance(head.get("province", ""), str):
         raise ParameterError(f"calibration spec {path}: calibration.province: must be a "
                              f"file name, got {head['province']!r}")
+    if head.get("province") and not Path(head["province"]).is_absolute():
+        head["province"] = str(path.parent / head["province"])  # as targets
     prior = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("prior", {}).items()}
     try:
         return CalibrationSpec(targets=targets, prior=prior, fixed=data.get("fixed", {}),

@@ -238,7 +238,7 @@ def where_means(frame: pd.DataFrame, paired: Sequence[int], group: str) -> pd.Da
     values = [c for c in frame.columns if c not in {*keys, "run_id", "point", "rep", "seed"}]
     grouped = frame.groupby(keys, sort=False)
     means = grouped[values].mean().add_suffix("_mean")
-    shares = [c for c in values if c.endswith(("_share", "_rate"))]
+    shares = [c for c in values if c.endswith(("_share", "_rate")) and c != "simulated_share"]
     sds = grouped[shares].std(ddof=1).add_suffix("_sd")
     return means.join(sds).assign(n=grouped.size()).reset_index()
 

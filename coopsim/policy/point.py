@@ -5,9 +5,9 @@ A run point is a scenario, a province and overrides. An override's name is one o
 * a model parameter (``credit_access``; ``coopsim params`` lists them);
 * ``policy.budget``: the package's yearly budget, m VND at full scale;
 * ``levers.NAME.FIELD``: a field of a lever the scenario has: one of its declared
-  fields (``coopsim levers`` lists them), ``budget_share``, or its schedule's
-  ``start``, ``end`` (``"YYYY-MM"``), ``intensity`` and ``schedule`` (later changes of
-  the intensity, as in a scenario file).
+  fields (unit, range and source in :mod:`coopsim.policy.levers`), ``budget_share``,
+  or its schedule's ``start``, ``end`` (``"YYYY-MM"``), ``intensity`` and ``schedule``
+  (later changes of the intensity, as in a scenario file).
 
 :func:`resolve_point` writes the policy overrides into the scenario's file layout and
 validates the result as a scenario file is validated
@@ -27,11 +27,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from coopsim.policy.levers import LEVERS, lever_from_dict
-from coopsim.policy.package import PolicyError
+from coopsim.policy.package import PolicyError, parse_month
 from coopsim.policy.scenarios import MAX_BUDGET, Scenario, scenario_from_dict
-from coopsim.world.params import ParameterError, Params, ParamSpec, param_specs
+from coopsim.world.params import ParameterError, Params, ParamSpec, check_value, param_specs
 
-__all__ = ["BUDGET", "factor_names", "factor_spec", "is_policy_key", "check_overrides",
+__all__ = ["BUDGET", "check_overrides", "factor_names", "factor_spec", "is_policy_key",
            "resolve_point"]
 
 #: the override name of the package's yearly budget
@@ -92,7 +92,9 @@ def factor_spec(name: str) -> ParamSpec:
                          meta.get("source", "assumed"), "lever")
     specs = param_specs()
     if name not in specs:
-        Params.from_overrides({name: None})  # raises with a did-you-mean hint
+        close = difflib.get_close_matches(name, factor_names(), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ParameterError(f"unknown parameter '{name}'{hint}")
     return specs[name]
 
 
@@ -112,7 +114,9 @@ def _plain(value: Any) -> Any:
 def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Check every name and value that does not depend on a scenario; plain values back.
 
-    Model parameters are checked as :class:`Params` checks them; a lever field as a
+    A model parameter's type and range are checked as :class:`Params` checks each field
+    (the checks across fields, such as scoring weights that must sum to a total, need
+    the scenario's values too and are made by :func:`resolve_point`); a lever field as a
     scenario file's lever table is (on a lever with its defaults; its schedule's end is
     checked against the scenario's start in :func:`resolve_point`).
 
@@ -120,19 +124,24 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
         ParameterError: an unknown name or a bad value, naming both.
     """
     values = {k: _plain(v) for k, v in overrides.items()}
-    model = {k: v for k, v in values.items() if not is_policy_key(k)}
-    checked = Params.from_overrides(model).to_dict()
-    out = {k: checked[k] for k in model}
+    out = {}
     for name, value in values.items():
-        if not is_policy_key(name):
-            continue
         spec = factor_spec(name)
+        if not is_policy_key(name):
+            check_value(spec, value)
+            out[name] = spec.type(value)
+            continue
         if name == BUDGET:
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 <= value <= MAX_BUDGET:
                 raise ParameterError(f"'{name}' must be a number of m VND in [0, "
                                      f"{MAX_BUDGET:g}], got {value!r}")
-        elif not name.endswith(".end"):
+        elif name.endswith(".end"):  # its order against the start needs the scenario
+            try:
+                parse_month(value, f"'{name}'")
+            except PolicyError as exc:
+                raise ParameterError(str(exc)) from None
+        else:
             lever, fld = _lever_field(name)
             try:
                 lever_from_dict(lever, {fld: value}, f"'{name}'")

@@ -29,7 +29,7 @@ from coopsim.core.errors import ParameterError
 from coopsim.world.scoring_weights import ScoringWeights
 
 __all__ = ["CALIBRATION", "MAX_SEED", "MAX_YEARS", "TRUSTED_SCALE", "ParamSpec",
-           "ParameterError", "Params", "check_seed", "check_years", "param_specs",
+           "ParameterError", "Params", "check_seed", "check_value", "check_years", "param_specs",
            "scale_warning"]
 
 #: most years one run may simulate
@@ -520,7 +520,7 @@ class Params(ScoringWeights):
         """Check every field's type and range, then the scoring weights' sums."""
         for spec in param_specs().values():
             value = getattr(self, spec.name)
-            _check_value(spec, value)
+            check_value(spec, value)
             object.__setattr__(self, spec.name, spec.type(value))  # numpy numbers too
         super().__post_init__()
 
@@ -554,7 +554,7 @@ class Params(ScoringWeights):
         return ScoringWeights(**{n: getattr(self, n) for n in names})
 
 
-def _check_value(spec: ParamSpec, value: Any) -> None:
+def check_value(spec: ParamSpec, value: Any) -> None:
     """Raise :class:`ParameterError` unless ``value`` fits ``spec``'s type and bounds."""
     problem = number_problem(value, integer=spec.type is int, lo=spec.lo, hi=spec.hi)
     if problem is None:
