@@ -236,3 +236,15 @@ def test_params_lists_the_lever_fields_a_point_may_set(capsys):
     assert "policy.budget" in out and "levers.consolidation.weak_years" in out
     names = [line.split()[0] for line in out.splitlines()[1:]]
     assert names and all(n == "policy.budget" or n.startswith("levers.") for n in names)
+
+
+def test_a_page_slider_multiplies_a_levers_later_intensities_too(tmp_path):
+    from coopsim.presentation import app
+
+    path = tmp_path / "sch.toml"
+    path.write_text('[scenario]\nname = "sch"\n[policy]\nbudget = 1000.0\n'
+                    '[levers.manager_training]\nstart = "2018-08"\nintensity = 0.5\n'
+                    'budget_share = 0.5\nschedule = [["2020-01", 1.0], ["2022-01", 0.2]]\n')
+    m = app.ExploreModel(scenario=str(path), seed=1, scale=0.03, lever_manager_training=2.0)
+    sched = m.policy.levers[0].schedule
+    assert sched.intensity == 1.0 and sched.changes == (((2020, 1), 2.0), ((2022, 1), 0.4))

@@ -485,8 +485,9 @@ class CoopModel(mesa.Model):
 
     def _where_rows(self) -> None:
         """This December's rows per district and per start-income quintile."""
-        for table, rows in (("districts", where.district_rows(self)),
-                            ("quintiles", where.quintile_rows(self))):
+        links = self.value_chain.links_per_coop(len(self.coops))
+        for table, rows in (("districts", where.district_rows(self, links)),
+                            ("quintiles", where.quintile_rows(self, links))):
             for row in rows:
                 if row.keys() != _WHERE_TABLES[table].keys():  # declared and computed differ
                     raise RuntimeError(f"{table} row and its outcomes differ: "

@@ -336,6 +336,7 @@ _COOP_OUTCOMES: tuple[Outcome, ...] = (
     _o("initial", "yes/no", "in the province's starting stock", COOP_YEAR),
 )
 
+
 def _people(level: str) -> tuple[Outcome, ...]:
     """The household figures of a district or quintile row (declared once for both)."""
     return (

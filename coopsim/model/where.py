@@ -69,10 +69,12 @@ def _rows(year: int, key: str, labels: list[Any], columns: dict[str, np.ndarray]
     return out
 
 
-def district_rows(model: CoopModel) -> list[dict[str, Any]]:
-    """This December's row per district (columns: ``outcomes.DISTRICT_OUTCOMES``)."""
+def district_rows(model: CoopModel, links: np.ndarray) -> list[dict[str, Any]]:
+    """This December's row per district (columns: ``outcomes.DISTRICT_OUTCOMES``).
+
+    ``links``: running contracts per cooperative (``ValueChain.links_per_coop``).
+    """
     nd = len(model.province.districts)
-    links = model.value_chain.links_per_coop(len(model.coops))
     counts = {name: np.zeros(nd, np.int64) for name in
               ("n_live", "n_rated", *(f"n_{c}" for c in CLASSES), "n_active", "n_linked",
                "links_active")}
@@ -97,9 +99,11 @@ def district_rows(model: CoopModel) -> list[dict[str, Any]]:
                   "simulated_share": [float(s) for s in model.district_share]})
 
 
-def quintile_rows(model: CoopModel) -> list[dict[str, Any]]:
-    """This December's row per start-income quintile (``outcomes.QUINTILE_OUTCOMES``)."""
-    links = model.value_chain.links_per_coop(len(model.coops))
+def quintile_rows(model: CoopModel, links: np.ndarray) -> list[dict[str, Any]]:
+    """This December's row per start-income quintile (``outcomes.QUINTILE_OUTCOMES``).
+
+    ``links``: running contracts per cooperative (``ValueChain.links_per_coop``).
+    """
     people = _household_figures(model, model.start_quintile.astype(np.intp) - 1,
                                 N_QUINTILES, links > 0)
     return _rows(model.year, "quintile", list(range(1, N_QUINTILES + 1)), people)

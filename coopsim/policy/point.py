@@ -26,6 +26,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from coopsim.core.checks import number_problem
 from coopsim.policy.levers import LEVERS, lever_from_dict
 from coopsim.policy.package import PolicyError, parse_month
 from coopsim.policy.scenarios import MAX_BUDGET, Scenario, scenario_from_dict
@@ -49,6 +50,12 @@ def is_policy_key(name: str) -> bool:
     return name == BUDGET or name.startswith("levers.")
 
 
+def _fields(lever: str) -> list[str]:
+    """What ``levers.LEVER.FIELD`` may name for one lever: its schedule, then its fields."""
+    return [*_SCHEDULE, *(f.name for f in dataclasses.fields(LEVERS[lever])
+                          if f.name != "schedule")]
+
+
 def _lever_field(name: str) -> tuple[str, str]:
     """``levers.NAME.FIELD`` split into lever and field; an error names what is wrong."""
     parts = name.split(".")
@@ -61,8 +68,7 @@ def _lever_field(name: str) -> tuple[str, str]:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise ParameterError(f"'{name}': unknown lever '{lever}'{hint} "
                              f"(levers: {', '.join(LEVERS)})")
-    allowed = [*_SCHEDULE, *(f.name for f in dataclasses.fields(LEVERS[lever])
-                             if f.name != "schedule")]
+    allowed = _fields(lever)
     if fld not in allowed:
         raise ParameterError(f"'{name}': lever {lever} has no field '{fld}' "
                              f"(fields: {', '.join(allowed)})")
@@ -100,9 +106,7 @@ def factor_spec(name: str) -> ParamSpec:
 
 def factor_names() -> list[str]:
     """Every name a run point may set: model parameters, the budget, each lever's fields."""
-    levers = [f"levers.{lv}.{fld}" for lv, cls in LEVERS.items()
-              for fld in [*_SCHEDULE, *(f.name for f in dataclasses.fields(cls)
-                                        if f.name != "schedule")]]
+    levers = [f"levers.{lv}.{fld}" for lv in LEVERS for fld in _fields(lv)]
     return [*param_specs(), BUDGET, *levers]
 
 
@@ -132,8 +136,7 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = spec.type(value)
             continue
         if name == BUDGET:
-            if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not 0.0 <= value <= MAX_BUDGET:
+            if number_problem(value, lo=0.0, hi=MAX_BUDGET):
                 raise ParameterError(f"'{name}' must be a number of m VND in [0, "
                                      f"{MAX_BUDGET:g}], got {value!r}")
         elif name.endswith(".end"):  # its order against the start needs the scenario

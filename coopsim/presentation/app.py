@@ -58,7 +58,7 @@ class ExploreModel(CoopModel):
             overrides[f"levers.{lever.name}.intensity"] = sched.intensity * f
             if sched.changes:
                 overrides[f"levers.{lever.name}.schedule"] = [
-                    [f"{y:04d}-{m:02d}", v * f] for (y, m), v in sched.changes]
+                    [when, v * f] for when, v in sched.to_dict()["schedule"]]
         scen, params = resolve_point(scen, overrides)
         super().__init__(seed=int(seed), policy=scen.policy(), **params.to_dict())
         self.scenario_name = scenario
